@@ -1,0 +1,143 @@
+"""Sphinx configuration: Stem Cell Therapy for Pain Management, an evidence-based guide."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE / "_ext"))
+
+# -- Project -------------------------------------------------------------------
+project = "Stem Cell Therapy for Pain Management"
+subtitle = "An Evidence-Based Guide"
+author = "The Stem Cell Pain Guide contributors"
+# Reproducible builds: the date comes from SOURCE_DATE_EPOCH when it is set.
+_now = datetime.fromtimestamp(int(os.environ.get("SOURCE_DATE_EPOCH", "1764028800")), tz=UTC)
+copyright = f"2026, {author}. Text CC BY 4.0; code MIT"
+version = release = "2026.11"
+language = "en"
+root_doc = "index"
+basename = "stem-cell-pain-guide"
+repository = "https://github.com/stem-cell-pain-guide/stem-cell-pain-guide"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinxcontrib.bibtex",
+    "condmech",
+    "bibstyle",
+    "downloads",
+]
+
+exclude_patterns = ["_build", "_ext", "Thumbs.db", ".DS_Store"]
+templates_path = ["_templates"]
+nitpicky = True
+numfig = True
+today_fmt = "%d %B %Y"
+suppress_warnings: list[str] = []
+
+# -- MyST ----------------------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "deflist", "smartquotes"]
+myst_heading_anchors = 3
+
+# -- Bibliography ----------------------------------------------------------------
+bibtex_bibfiles = ["../references.bib"]
+bibtex_default_style = "authoryear"
+bibtex_reference_style = "author_year"
+
+# -- Condition-mechanism extension -------------------------------------------------
+cm_matrix_caption = "Proposed mechanisms by condition, with the strongest evidence declared in this book"
+
+# -- HTML ----------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["book.css"]
+html_last_updated_fmt = "%d %B %Y"
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "repository_url": repository,
+    "repository_branch": "main",
+    "path_to_docs": "docs",
+    "use_repository_button": True,
+    "use_edit_page_button": True,
+    "use_issues_button": True,
+    "use_download_button": True,
+    "show_toc_level": 2,
+    "home_page_in_toc": True,
+    "collapse_navbar": True,
+}
+# The PDF and EPUB, when this run (``nox -s book``) has built them first.
+book_downloads = [
+    [label, os.path.relpath(path, HERE)]
+    for label, path in (
+        ("Book (PDF)", ROOT / "_build" / "pdf" / f"{basename}.pdf"),
+        ("Book (EPUB)", ROOT / "_build" / "epub" / f"{basename}.epub"),
+    )
+    if path.exists()
+]
+
+# -- LaTeX / PDF -----------------------------------------------------------------
+latex_engine = "xelatex"
+latex_documents = [(root_doc, f"{basename}.tex", f"{project}: {subtitle}", author, "manual", False)]
+latex_show_urls = "footnote"
+latex_elements = {
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    "fontpkg": r"""
+\setmainfont{TeX Gyre Pagella}
+\setsansfont{TeX Gyre Heros}
+\setmonofont{FreeMono}[Scale=0.9]
+\newfontfamily\symbolfont{FreeSerif}
+""",
+    "preamble": r"""
+\usepackage{newunicodechar}
+\newunicodechar{●}{{\symbolfont ●}}
+\newunicodechar{○}{{\symbolfont ○}}
+\newunicodechar{→}{{\symbolfont →}}
+\newunicodechar{−}{{\symbolfont −}}
+\newunicodechar{±}{{\symbolfont ±}}
+\setlength{\emergencystretch}{3em}
+% Sphinx moves every citation to one bibliography at the end of the book; the
+% book's own "Bibliography" chapter is the last one, so let the list follow it
+% there instead of opening a second, unnumbered chapter.
+\makeatletter
+\renewenvironment{sphinxthebibliography}[1]%
+  {\let\chapter\@gobbletwo\begin{thebibliography}{MM}}{\end{thebibliography}}
+\makeatother
+""",
+    "hyperref": r"""
+\usepackage{hyperref}
+\hypersetup{pdftitle={Stem Cell Therapy for Pain Management: An Evidence-Based Guide},
+  pdfauthor={The Stem Cell Pain Guide contributors}, pdflang={en},
+  pdfsubject={Evidence on stem cell therapy for pain},
+  pdfkeywords={stem cells, pain, mesenchymal stromal cells, evidence}}
+\usepackage{hypcap}
+""",
+    "sphinxsetup": "TitleColor={rgb}{0.10,0.30,0.45}, InnerLinkColor={rgb}{0.10,0.30,0.55}, OuterLinkColor={rgb}{0.45,0.10,0.35}",
+    "printindex": r"\printindex",
+}
+latex_use_xindy = True
+
+# -- EPUB ------------------------------------------------------------------------
+epub_basename = basename
+epub_title = project
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_language = language
+epub_identifier = "urn:uuid:6f1b2a52-7c0e-4f57-9a43-3b2d7f9e4c11"
+epub_scheme = "uuid"
+epub_uid = "bookid"
+epub_theme = "epub"
+epub_cover = ("_static/cover.png", "")
+epub_show_urls = "footnote"
+epub_exclude_files = ["search.html", "_static/condmech.css.map"]
+epub_css_files = ["epub.css"]
+epub_description = "An evidence-checked guide to what is and is not known about stem cell therapy for pain."
+epub_use_index = True

@@ -1,0 +1,43 @@
+"""condmech: declare condition–mechanism evidence links in the chapters of a Sphinx
+book and get an evidence-graded, back-linked cross-reference table in every format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__version__ = "1.0.0"
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def _add_static(app: Sphinx) -> None:
+    """``builder-inited``: ship the stylesheet with HTML-format builders (as sphinx.ext.graphviz does)."""
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC_DIR))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from . import config, directives, domain, export, nodes, transforms
+
+    app.setup_extension("sphinxcontrib.bibtex")
+    config.register(app)
+    nodes.register(app)
+    app.add_domain(domain.CondMechDomain)
+    directives.register(app)
+    app.add_post_transform(transforms.BuildTables)
+    app.add_css_file("condmech.css")
+    app.connect("builder-inited", _add_static)
+    app.connect("env-before-read-docs", domain.note_read_docs)
+    app.connect("env-updated", domain.outdated_documents)
+    app.connect("warn-missing-reference", domain.warn_unknown_reference)
+    app.connect("build-finished", export.write_export)
+    return {
+        "version": __version__,
+        "env_version": domain.CondMechDomain.data_version,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,146 @@
+"""Configuration values (``cm_*``), their validation, and typed access to them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from .model import Finding, Level
+from .warnings import warn
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+DEFAULT_LEVELS: list[dict[str, str]] = [
+    {
+        "id": "preclinical",
+        "label": "Laboratory/animal",
+        "description": "Laboratory (cell culture) or animal studies only.",
+        "marker": "\u25cf\u25cb\u25cb\u25cb",
+    },
+    {
+        "id": "early-clinical",
+        "label": "Early clinical",
+        "description": "Case reports or series, single-arm, uncontrolled or phase I/II studies in people.",
+        "marker": "\u25cf\u25cf\u25cb\u25cb",
+    },
+    {
+        "id": "rct",
+        "label": "Randomised trial",
+        "description": "At least one randomised controlled trial.",
+        "marker": "\u25cf\u25cf\u25cf\u25cb",
+    },
+    {
+        "id": "systematic-review",
+        "label": "Systematic review",
+        "description": "A systematic review or meta-analysis of studies in people or animals.",
+        "marker": "\u25cf\u25cf\u25cf\u25cf",
+    },
+]
+
+DEFAULT_FINDINGS: list[dict[str, str]] = [
+    {"id": "positive", "label": "supports", "marker": "+"},
+    {"id": "mixed", "label": "mixed or limited", "marker": "\u00b1"},
+    {"id": "negative", "label": "does not support", "marker": "\u2212"},
+]
+
+
+@dataclass(frozen=True)
+class CmConfig:
+    """Validated view of the ``cm_*`` configuration values."""
+
+    levels: tuple[Level, ...]
+    findings: tuple[Finding, ...]
+    require_citations: bool
+    max_name_length: int
+    matrix_caption: str
+    export_builders: tuple[str, ...]
+    export_formats: tuple[str, ...]
+
+    def level(self, level_id: str) -> Level | None:
+        """The level with *level_id*, or None."""
+        return next((lv for lv in self.levels if lv.id == level_id), None)
+
+    def finding(self, finding_id: str) -> Finding | None:
+        """The finding with *finding_id*, or None."""
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+    @property
+    def default_finding(self) -> str:
+        """The finding a link has when ``:finding:`` is omitted (the first one)."""
+        return self.findings[0].id
+
+
+def _records(value: Any, keys: tuple[str, ...], what: str) -> list[dict[str, str]] | str:
+    """Check a list of dicts with string *keys* and unique valid ids; return it or an error."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return f"{what} must be a non-empty list of dicts"
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, dict) or any(not isinstance(item.get(k), str) for k in keys):
+            return f"each entry of {what} needs the string keys {', '.join(keys)}"
+        if not ID_RE.match(item["id"]) or item["id"] in seen:
+            return f"{what}: id {item['id']!r} is malformed or repeated"
+        seen.add(item["id"])
+    return list(value)
+
+
+def _build(config: Config, report: bool) -> CmConfig:
+    def checked(name: str, value: Any, default: Any, problem: str | None) -> Any:
+        if problem is None:
+            return value
+        if report:
+            warn(f"{name}: {problem}; using the default", "config", None)
+        return default
+
+    levels = _records(config.cm_evidence_levels, ("id", "label", "description", "marker"), "cm_evidence_levels")
+    levels = checked("cm_evidence_levels", levels, DEFAULT_LEVELS, levels if isinstance(levels, str) else None)
+    findings = _records(config.cm_findings, ("id", "label", "marker"), "cm_findings")
+    findings = checked("cm_findings", findings, DEFAULT_FINDINGS, findings if isinstance(findings, str) else None)
+    max_len = config.cm_max_name_length
+    max_len = checked(
+        "cm_max_name_length",
+        max_len,
+        80,
+        None if isinstance(max_len, int) and not isinstance(max_len, bool) and max_len >= 8 else "must be an integer >= 8",
+    )
+    formats = tuple(config.cm_export_formats)
+    formats = checked(
+        "cm_export_formats", formats, ("json", "csv"), None if set(formats) <= {"json", "csv"} else "allowed: json, csv"
+    )
+    return CmConfig(
+        levels=tuple(
+            Level(lv["id"], lv["label"], lv["description"], lv["marker"], rank) for rank, lv in enumerate(levels)
+        ),
+        findings=tuple(Finding(f["id"], f["label"], f["marker"]) for f in findings),
+        require_citations=bool(config.cm_require_citations),
+        max_name_length=max_len,
+        matrix_caption=str(config.cm_matrix_caption),
+        export_builders=tuple(config.cm_export_builders),
+        export_formats=formats,
+    )
+
+
+def get_config(config: Config) -> CmConfig:
+    """The validated configuration (invalid values replaced by defaults, silently)."""
+    return _build(config, report=False)
+
+
+def validate_config(app: Sphinx, config: Config) -> None:
+    """``config-inited``: warn once about each malformed value."""
+    _build(config, report=True)
+
+
+def register(app: Sphinx) -> None:
+    """Declare the ``cm_*`` values with the rebuild scope each one needs."""
+    app.add_config_value("cm_evidence_levels", DEFAULT_LEVELS, "env", types=frozenset({list, tuple}))
+    app.add_config_value("cm_findings", DEFAULT_FINDINGS, "env", types=frozenset({list, tuple}))
+    app.add_config_value("cm_require_citations", True, "env", types=frozenset({bool}))
+    app.add_config_value("cm_max_name_length", 80, "env", types=frozenset({int}))
+    app.add_config_value("cm_matrix_caption", "Evidence for each proposed mechanism, by condition", "env", types=frozenset({str}))
+    app.add_config_value("cm_export_builders", ["html", "dirhtml"], "", types=frozenset({list, tuple}))
+    app.add_config_value("cm_export_formats", ["json", "csv"], "", types=frozenset({list, tuple}))
+    app.connect("config-inited", validate_config)

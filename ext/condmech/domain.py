@@ -1,0 +1,334 @@
+"""The ``cm`` domain: the one place where cross-document facts live.
+
+Directives only annotate nodes; :meth:`CondMechDomain.process_doc` collects the
+facts of each document from its doctree. Every part of ``data`` is keyed by
+docname, so purge (:meth:`clear_doc`) and parallel merge
+(:meth:`merge_domaindata`) are exact. Cross-document checks run once, after all
+documents are read, in a deterministic order (:meth:`check_consistency`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from . import matrix
+from .config import get_config
+from .model import KINDS, Assertion, Definition, Kind, TableRequest, facts_key
+from .nodes import cm_assertion, cm_definition, cm_table_placeholder
+from .warnings import warn
+
+#: Role name -> the kind of definition it refers to.
+ROLE_KINDS: dict[str, Kind] = {"cond": "condition", "mech": "mechanism"}
+
+Facts = tuple[tuple[Any, ...], tuple[Any, ...]]
+
+
+class CmXRefRole(XRefRole):
+    """``{cm:cond}`id``` / ``{cm:mech}`id```; the text defaults to the defined name."""
+
+    innernodeclass = nodes.inline
+
+
+def _section_title(node: nodes.Element) -> str:
+    """Title of the innermost section around *node* (empty at document level)."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.section):
+        parent = parent.parent
+    if parent is None:
+        return ""
+    title = next(iter(parent.findall(nodes.title)), None)
+    return title.astext() if title is not None else ""
+
+
+class CondMechDomain(Domain):
+    """Conditions, mechanisms, the links between them and the tables that show them."""
+
+    name = "cm"
+    label = "Condition–mechanism"
+    object_types: ClassVar[dict[str, ObjType]] = {
+        "condition": ObjType("condition", "cond"),
+        "mechanism": ObjType("mechanism", "mech"),
+    }
+    roles: ClassVar[dict[str, XRefRole]] = {name: CmXRefRole() for name in ROLE_KINDS}
+    initial_data: ClassVar[dict[str, dict[str, Any]]] = {
+        "definitions": {},  # docname -> list[Definition]
+        "assertions": {},  # docname -> list[Assertion]
+        "tables": {},  # docname -> list[TableRequest]
+        "refs": {},  # docname -> set[(kind, id)] used by roles
+    }
+    data_version = 1
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._winners: dict[tuple[str, str], Definition] | None = None
+        #: Facts of documents purged during this build, as they were before.
+        self._purged: dict[str, Facts] = {}
+        #: Documents read during this build.
+        self.read_docs: set[str] = set()
+
+    # -- storage ---------------------------------------------------------------
+
+    def _facts(self, docname: str) -> Facts:
+        return (
+            facts_key(self.data["definitions"].get(docname, [])),
+            facts_key(self.data["assertions"].get(docname, [])),
+        )
+
+    def clear_doc(self, docname: str) -> None:
+        self._purged.setdefault(docname, self._facts(docname))
+        for part in self.initial_data:
+            self.data[part].pop(docname, None)
+        self._winners = None
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            for part in self.initial_data:
+                if docname in otherdata[part]:
+                    self.data[part][docname] = otherdata[part][docname]
+        self._winners = None
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        """Collect the facts of *docname* from its doctree (after all transforms)."""
+        definitions = [
+            Definition(
+                node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"]
+            )
+            for node in document.findall(cm_definition)
+        ]
+        assertions = [
+            Assertion(
+                node["condition"],
+                node["mechanism"],
+                node["level"],
+                node["finding"],
+                tuple(node["citations"]),
+                node["note"],
+                docname,
+                node["ids"][0],
+                node["line"],
+                _section_title(node),
+            )
+            for node in document.findall(cm_assertion)
+            if node["recorded"]
+        ]
+        tables = [
+            TableRequest(
+                docname, node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"]
+            )
+            for node in document.findall(cm_table_placeholder)
+        ]
+        refs = {
+            (ROLE_KINDS[node["reftype"]], node["reftarget"])
+            for node in document.findall(addnodes.pending_xref)
+            if node.get("refdomain") == self.name and node.get("reftype") in ROLE_KINDS
+        }
+        for part, items in (("definitions", definitions), ("assertions", assertions), ("tables", tables)):
+            if items:
+                self.data[part][docname] = items
+        if refs:
+            self.data["refs"][docname] = refs
+        self._winners = None
+
+    # -- derived views -----------------------------------------------------------
+
+    def _all(self, part: str) -> Iterator[Any]:
+        """Every stored record of *part*, by docname then line (a deterministic order)."""
+        for docname in sorted(self.data[part]):
+            yield from sorted(self.data[part][docname], key=lambda item: item.line)
+
+    @property
+    def winners(self) -> dict[tuple[str, str], Definition]:
+        """(kind, id) -> the definition that counts: the first by (docname, line)."""
+        if self._winners is None:
+            winners: dict[tuple[str, str], Definition] = {}
+            for definition in self._all("definitions"):
+                winners.setdefault((definition.kind, definition.id), definition)
+            self._winners = winners
+        return self._winners
+
+    def definitions(self, kind: Kind, order: dict[str, int]) -> list[Definition]:
+        """Definitions of *kind* in reading order of the book (*order*: docname -> rank)."""
+        found = [d for (k, _), d in self.winners.items() if k == kind]
+        return sorted(found, key=lambda d: (order.get(d.docname, len(order)), d.docname, d.line))
+
+    def assertions(self) -> list[Assertion]:
+        """Every recorded link, by docname then line."""
+        return list(self._all("assertions"))
+
+    def tables(self) -> list[TableRequest]:
+        """Every table or summary request, by docname then line."""
+        return list(self._all("tables"))
+
+    def build(self, request: TableRequest, order: dict[str, int]) -> matrix.Matrix:
+        """The matrix model for one table request."""
+        return matrix.build(
+            self.definitions("condition", order),
+            self.definitions("mechanism", order),
+            self.assertions(),
+            get_config(self.env.config),
+            min_level=request.min_level,
+            condition=request.condition,
+            mechanism=request.mechanism,
+        )
+
+    # -- change detection (incremental builds) ------------------------------------
+
+    def outdated_after_read(self, read: set[str]) -> set[str]:
+        """Documents to rewrite because facts they show changed elsewhere.
+
+        Compares the facts of every purged or newly read document with what it
+        held before. If any differ, every table page is outdated, plus every page
+        whose roles name a changed id (its link text is the defined name).
+        """
+        changed_ids: set[tuple[str, str]] = set()
+        for docname in set(self._purged) | read:
+            old = self._purged.get(docname, ((), ()))
+            new = self._facts(docname)
+            if old != new:
+                for item in set(old[0]) ^ set(new[0]):
+                    changed_ids.add((item[0], item[1]))
+                changed_ids.add(("", ""))  # an assertion change affects tables only
+        self._purged = {}
+        if not changed_ids:
+            return set()
+        outdated = set(self.data["tables"])
+        outdated.update(docname for docname, refs in self.data["refs"].items() if refs & changed_ids)
+        return outdated
+
+    # -- consistency (after all documents are read) -------------------------------
+
+    def check_consistency(self) -> None:
+        cfg = get_config(self.env.config)
+        for definition in self._all("definitions"):
+            first = self.winners[(definition.kind, definition.id)]
+            if first is not definition:
+                warn(
+                    f"duplicate {definition.kind} {definition.id!r}; the first definition, "
+                    f"in {first.docname} line {first.line}, is used",
+                    "duplicate_definition",
+                    (definition.docname, definition.line),
+                )
+        for assertion in self._all("assertions"):
+            for kind, ident in (("condition", assertion.condition), ("mechanism", assertion.mechanism)):
+                if (kind, ident) not in self.winners:
+                    warn(f"unknown {kind} {ident!r} in cm:link", "unknown_id", (assertion.docname, assertion.line))
+        order: dict[str, int] = {}
+        for request in self._all("tables"):
+            for kind, ident in (("condition", request.condition), ("mechanism", request.mechanism)):
+                if ident and (kind, ident) not in self.winners:
+                    warn(f"unknown {kind} {ident!r} in table filter", "unknown_id", (request.docname, request.line))
+            if request.min_level and cfg.level(request.min_level) is None:
+                continue  # reported while reading
+            if self.build(request, order).is_empty:
+                warn("this table has no evidence links to show", "empty_table", (request.docname, request.line))
+
+    # -- cross-references ----------------------------------------------------------
+
+    def _refnode(
+        self, builder: Builder, fromdocname: str, definition: Definition, node: addnodes.pending_xref, contnode: nodes.Element
+    ) -> nodes.reference:
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(definition.name, definition.name, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, definition.docname, definition.anchor, contnode, definition.name)
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        if typ == "assertion":
+            return make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
+        definition = self.winners.get((ROLE_KINDS.get(typ, typ), target))
+        if definition is None:
+            return None
+        return self._refnode(builder, fromdocname, definition, node, contnode)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        return [
+            (f"cm:{role}", self._refnode(builder, fromdocname, self.winners[(kind, target)], node, contnode))
+            for role, kind in ROLE_KINDS.items()
+            if (kind, target) in self.winners
+        ]
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for definition in self.winners.values():
+            yield definition.id, definition.name, definition.kind, definition.docname, definition.anchor, 1
+
+
+def document_order(env: BuildEnvironment) -> dict[str, int]:
+    """docname -> position in the book's reading order (toctree depth-first)."""
+    order: dict[str, int] = {}
+
+    def visit(docname: str) -> None:
+        if docname in order:
+            return
+        order[docname] = len(order)
+        for child in env.toctree_includes.get(docname, ()):
+            visit(child)
+
+    visit(env.config.root_doc)
+    return order
+
+
+def _domain(env: BuildEnvironment) -> CondMechDomain:
+    domain = env.get_domain(CondMechDomain.name)
+    assert isinstance(domain, CondMechDomain)
+    return domain
+
+
+def note_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: remember which documents this build reads."""
+    _domain(env).read_docs.update(docnames)
+
+
+def outdated_documents(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: documents whose tables or link texts depend on changed facts.
+
+    Also returns the bibliography pages whenever any document was re-read:
+    sphinxcontrib-bibtex does not, so a new citation elsewhere would otherwise
+    link to an entry the unchanged bibliography page lacks.
+    """
+    domain = _domain(env)
+    outdated = domain.outdated_after_read(domain.read_docs)
+    if domain.read_docs:
+        cite = env.get_domain("cite")
+        outdated.update(key.docname for key in getattr(cite, "bibliographies", {}))
+    domain.read_docs = set()
+    return sorted(outdated)
+
+
+def warn_unknown_reference(app: Sphinx, domain: Domain, node: addnodes.pending_xref) -> bool | None:
+    """``warn-missing-reference``: one ``condmech.unknown_id`` instead of Sphinx's generic warning.
+
+    References generated inside a ``cm:link`` stay silent: the link itself was
+    already reported by :meth:`CondMechDomain.check_consistency`.
+    """
+    if domain.name != CondMechDomain.name:
+        return None
+    if not node.get("cm_generated"):
+        kind = ROLE_KINDS.get(node["reftype"], node["reftype"])
+        warn(f"unknown {kind} {node['reftarget']!r}", "unknown_id", node)
+    return True

@@ -1,0 +1,73 @@
+"""Plain, picklable records shared by the domain, the matrix builder and the exporters.
+
+Nothing here imports docutils or Sphinx, so the records can be stored in the
+environment pickle, compared for change detection, and unit-tested on their own.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NamedTuple
+
+Kind = Literal["condition", "mechanism"]
+KINDS: tuple[Kind, ...] = ("condition", "mechanism")
+
+
+class Level(NamedTuple):
+    """One step of the ordered evidence scale (rank 0 is the weakest)."""
+
+    id: str
+    label: str
+    description: str
+    marker: str
+    rank: int
+
+
+class Finding(NamedTuple):
+    """Direction of a finding (supports the link, mixed, against it)."""
+
+    id: str
+    label: str
+    marker: str
+
+
+class Definition(NamedTuple):
+    """A condition or mechanism declared with ``cm:condition`` / ``cm:mechanism``."""
+
+    kind: Kind
+    id: str
+    name: str
+    short: str
+    docname: str
+    anchor: str
+    line: int
+
+
+class Assertion(NamedTuple):
+    """One ``cm:link``: a mechanism proposed for a condition, with its evidence."""
+
+    condition: str
+    mechanism: str
+    level: str
+    finding: str
+    citations: tuple[str, ...]
+    note: str
+    docname: str
+    anchor: str
+    line: int
+    section: str
+
+
+class TableRequest(NamedTuple):
+    """A ``cm:matrix`` or ``cm:summary`` placeholder and its view options."""
+
+    docname: str
+    line: int
+    view: str
+    min_level: str
+    condition: str
+    mechanism: str
+
+
+def facts_key(items: list[Definition] | list[Assertion]) -> tuple[tuple[object, ...], ...]:
+    """What a table depends on, without line numbers (a prose-only edit moves lines)."""
+    return tuple(sorted(item._replace(line=0) for item in items))

@@ -1,0 +1,60 @@
+"""Docutils nodes of the extension.
+
+Containers subclass concrete docutils nodes so that every writer (html, epub,
+latex, text) renders them through Sphinx's method-resolution-order fallback. The
+placeholders never reach a writer: :mod:`condmech.transforms` replaces them.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.writers.html5 import HTML5Translator
+
+
+class cm_definition(nodes.container):
+    """The rendered body of a ``cm:condition`` or ``cm:mechanism``."""
+
+
+class cm_assertion(nodes.container):
+    """The rendered body of a ``cm:link``."""
+
+
+class cm_level(nodes.inline):
+    """An evidence-level label with its text marker (never colour alone)."""
+
+
+class cm_header_cell(nodes.entry):
+    """A table header cell; HTML writers add ``scope`` (``col`` or ``row``)."""
+
+
+class cm_table_placeholder(nodes.General, nodes.Element):
+    """Where a ``cm:matrix`` or ``cm:summary`` goes; replaced after reading."""
+
+
+def visit_header_cell_html(self: HTML5Translator, node: cm_header_cell) -> None:
+    """Write ``<th scope=...>``, keeping docutils' column bookkeeping."""
+    classes = ["head"] if isinstance(node.parent.parent, nodes.thead) else ["stub"]
+    node.parent.column += 1
+    self.body.append(self.starttag(node, "th", "", scope=node["scope"], classes=classes))
+    self.context.append("</th>\n")
+
+
+def depart_header_cell_html(self: HTML5Translator, node: cm_header_cell) -> None:
+    self.body.append(self.context.pop())
+
+
+def register(app: Sphinx) -> None:
+    """Register the nodes.
+
+    The ``scope`` visitor is registered for the ``html`` format only, which every
+    HTML-family builder (dirhtml, singlehtml, epub) falls back to. Registering it
+    under ``epub`` would create an epub handler table and hide other extensions'
+    html-only visitors from the EPUB builder. If another extension does that, this
+    node still renders as a plain header cell through the MRO fallback.
+    """
+    app.add_node(cm_definition)
+    app.add_node(cm_assertion)
+    app.add_node(cm_level)
+    app.add_node(cm_header_cell, html=(visit_header_cell_html, depart_header_cell_html))
+    app.add_node(cm_table_placeholder)

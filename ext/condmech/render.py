@@ -1,0 +1,213 @@
+"""A :class:`~condmech.matrix.Matrix` as docutils nodes, the same for every builder.
+
+Only standard nodes plus :mod:`condmech.nodes` are produced, so html, epub,
+latex and text writers all render them; links are ``pending_xref`` nodes that
+Sphinx's resolver turns into builder-correct references later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from docutils import nodes
+from sphinx import addnodes
+
+from .config import CmConfig
+from .matrix import Cell, Matrix
+from .model import Assertion, Definition, Finding, Level, TableRequest
+from .nodes import cm_header_cell, cm_level
+
+#: Width of the first column in the LaTeX column specification, out of 100.
+STUB_WIDTH = 22
+
+
+def xref(role: str, target: str, docname: str, text: str, *, explicit: bool = True) -> addnodes.pending_xref:
+    """A generated reference into the ``cm`` domain (silent when unresolved)."""
+    return addnodes.pending_xref(
+        "", nodes.inline(text, text, classes=["xref", "cm", f"cm-{role}"]),
+        refdomain="cm", reftype=role, reftarget=target, refdoc=docname,
+        refexplicit=explicit, refwarn=False, cm_generated=True,
+    )  # fmt: skip
+
+
+def level_node(level: Level) -> cm_level:
+    """Marker plus label: the level is never shown by colour alone."""
+    node = cm_level("", "", classes=["cm-level", f"cm-level-{level.id}"])
+    node += nodes.inline(level.marker, level.marker, classes=["cm-marker"])
+    node += nodes.Text(f"\u00a0{level.label}")
+    return node
+
+
+def finding_node(finding: Finding) -> nodes.inline:
+    text = f"{finding.marker}\u00a0{finding.label}"
+    return nodes.inline(text, text, classes=["cm-finding", f"cm-finding-{finding.id}"])
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _label(definition: Definition, cfg: CmConfig) -> str:
+    return shorten(definition.short, cfg.max_name_length)
+
+
+def _role(definition: Definition) -> str:
+    return "cond" if definition.kind == "condition" else "mech"
+
+
+def _definition_ref(definition: Definition, docname: str, cfg: CmConfig) -> addnodes.pending_xref:
+    return xref(_role(definition), definition.id, docname, _label(definition, cfg))
+
+
+def _backlinks(assertions: Sequence[Assertion], docname: str) -> list[nodes.Node]:
+    """'See: <section>, <section> (2)', one link per asserting place."""
+    result: list[nodes.Node] = [nodes.Text("See: ")]
+    seen: dict[str, int] = {}
+    for index, assertion in enumerate(assertions):
+        text = assertion.section or assertion.docname
+        seen[text] = seen.get(text, 0) + 1
+        if seen[text] > 1:
+            text = f"{text} ({seen[text]})"
+        if index:
+            result.append(nodes.Text("; "))
+        ref = addnodes.pending_xref(
+            "", nodes.inline(text, text, classes=["cm-backlink"]),
+            refdomain="cm", reftype="assertion", reftarget=assertion.anchor, cm_todoc=assertion.docname,
+            refdoc=docname, refexplicit=True, refwarn=False, cm_generated=True,
+        )  # fmt: skip
+        result.append(ref)
+    return result
+
+
+def _citations(keys: Iterable[str], docname: str, known: set[str]) -> addnodes.pending_xref | None:
+    """One parenthetical citation through sphinxcontrib-bibtex, for keys it knows.
+
+    Unknown keys were already reported at the ``cm:link`` (``bibtex.key_not_found``).
+    """
+    found = [key for key in keys if key in known]
+    if not found:
+        return None
+    target = ",".join(found)
+    return addnodes.pending_xref(
+        "", nodes.inline(target, target), refdomain="cite", reftype="p", reftarget=target,
+        refdoc=docname, refexplicit=False, refwarn=True,
+    )  # fmt: skip
+
+
+def _cell_body(cell: Cell, docname: str, known: set[str]) -> list[nodes.Element]:
+    assert cell.level is not None and cell.finding is not None
+    status = nodes.paragraph("", "", level_node(cell.level), nodes.Text(", "), finding_node(cell.finding))
+    body: list[nodes.Element] = [status, nodes.paragraph("", "", *_backlinks(cell.assertions, docname), classes=["cm-where"])]
+    cited = _citations(cell.citations, docname, known)
+    if cited is not None:
+        body.append(nodes.paragraph("", "", cited, classes=["cm-cites"]))
+    return body
+
+
+def _empty() -> nodes.paragraph:
+    return nodes.paragraph("", "none declared", classes=["cm-empty"])
+
+
+def render_matrix(
+    matrix: Matrix, cfg: CmConfig, caption: str, docname: str, known: set[str], *, transposed: bool, table_id: str
+) -> nodes.table:
+    """A real table: caption, a header row and a header column, one cell per pair."""
+    rows, columns = (matrix.mechanisms, matrix.conditions) if transposed else (matrix.conditions, matrix.mechanisms)
+    table = nodes.table("", classes=["cm-matrix", "longtable", "colwidths-given"], ids=[table_id])
+    table += nodes.title(caption, caption)
+    tgroup = nodes.tgroup(cols=len(columns) + 1)
+    table += tgroup
+    width = (100 - STUB_WIDTH) // max(len(columns), 1)
+    tgroup += nodes.colspec(colwidth=STUB_WIDTH, stub=1)
+    tgroup.extend(nodes.colspec(colwidth=width) for _ in columns)
+    head_row = nodes.row()
+    corner = "Mechanism" if transposed else "Condition"
+    head_row += cm_header_cell("", nodes.paragraph(corner, corner), scope="col")
+    for column in columns:
+        head_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(column, docname, cfg)), scope="col")
+    tgroup += nodes.thead("", head_row)
+    tbody = nodes.tbody()
+    for row in rows:
+        table_row = nodes.row()
+        table_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(row, docname, cfg)), scope="row")
+        for column in columns:
+            pair = (column.id, row.id) if transposed else (row.id, column.id)
+            cell = matrix.cell(*pair)
+            table_row += nodes.entry("", *(_cell_body(cell, docname, known) if cell else [_empty()]))
+        tbody += table_row
+    tgroup += tbody
+    return table
+
+
+def _item(definition: Definition, cell: Cell, docname: str, cfg: CmConfig, known: set[str]) -> nodes.list_item:
+    assert cell.level is not None and cell.finding is not None
+    para = nodes.paragraph("", "", _definition_ref(definition, docname, cfg), nodes.Text(": "))
+    para += level_node(cell.level)
+    para += nodes.Text(", ")
+    para += finding_node(cell.finding)
+    para += nodes.Text(". ")
+    para.extend(_backlinks(cell.assertions, docname))
+    cited = _citations(cell.citations, docname, known)
+    if cited is not None:
+        para += nodes.Text(" ")
+        para += cited
+    return nodes.list_item("", para)
+
+
+def render_list(matrix: Matrix, cfg: CmConfig, docname: str, known: set[str]) -> nodes.container:
+    """Mechanism → conditions, as nested lists: readable on narrow screens and e-readers."""
+    outer = nodes.bullet_list(classes=["cm-list"])
+    for mechanism in matrix.mechanisms:
+        inner = nodes.bullet_list()
+        for cell in matrix.by_mechanism(mechanism.id):
+            inner += _item(cell.condition, cell, docname, cfg, known)
+        if not len(inner):
+            inner += nodes.list_item("", _empty())
+        head = nodes.paragraph("", "", nodes.strong("", "", _definition_ref(mechanism, docname, cfg)))
+        outer += nodes.list_item("", head, inner)
+    return nodes.container("", outer, classes=["cm-list-view"])
+
+
+def render_summary(matrix: Matrix, cfg: CmConfig, condition: str, docname: str, known: set[str]) -> nodes.Element:
+    """The mechanisms declared for one condition, strongest evidence per mechanism."""
+    items = nodes.bullet_list(classes=["cm-summary"])
+    for cell in matrix.by_condition(condition):
+        items += _item(cell.mechanism, cell, docname, cfg, known)
+    if not len(items):
+        return nodes.paragraph("", "No evidence links are declared for this condition.", classes=["cm-empty"])
+    return items
+
+
+def render_legend(cfg: CmConfig) -> nodes.container:
+    """What the markers mean, in words."""
+    levels = nodes.bullet_list()
+    for level in reversed(cfg.levels):
+        levels += nodes.list_item("", nodes.paragraph("", "", level_node(level), nodes.Text(f": {level.description}")))
+    findings = nodes.bullet_list()
+    for finding in cfg.findings:
+        findings += nodes.list_item("", nodes.paragraph("", "", finding_node(finding)))
+    return nodes.container(
+        "",
+        nodes.paragraph("", "Evidence levels, strongest first (the marker counts filled circles):"),
+        levels,
+        nodes.paragraph("", "Findings:"),
+        findings,
+        classes=["cm-legend"],
+    )
+
+
+def render(request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, known: set[str]) -> list[nodes.Node]:
+    """Nodes for one ``cm:matrix`` or ``cm:summary`` request."""
+    docname = request.docname
+    if request.view == "summary":
+        return [render_summary(matrix, cfg, request.condition, docname, known)]
+    if matrix.is_empty:
+        return [nodes.paragraph("", "No evidence links match this table.", classes=["cm-empty"])]
+    if request.view == "list":
+        body: nodes.Element = render_list(matrix, cfg, docname, known)
+    else:
+        body = render_matrix(
+            matrix, cfg, caption, docname, known,
+            transposed=request.view == "transposed", table_id=f"cm-table-{request.line}",
+        )  # fmt: skip
+    return [body, render_legend(cfg)]

@@ -1,0 +1,59 @@
+"""Post-transforms: fill table placeholders once every document has been read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .config import get_config
+from .domain import _domain, document_order
+from .model import TableRequest
+from .nodes import cm_table_placeholder
+from .render import render
+
+
+class BuildTables(SphinxPostTransform):
+    """Replace each placeholder with its table, list or summary (every builder).
+
+    Runs after sphinxcontrib-bibtex (5) and before the reference resolver (10), so
+    the generated ``pending_xref`` nodes are resolved by Sphinx for the current
+    builder, also in LaTeX's merged document tree.
+    """
+
+    default_priority = 8
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(cm_table_placeholder))
+        if not placeholders:
+            return
+        domain = _domain(self.env)
+        cfg = get_config(self.config)
+        order = document_order(self.env)
+        known = {citation.key for citation in getattr(self.env.get_domain("cite"), "citations", ())}
+        export = self.env._builder_cls.name in cfg.export_builders and cfg.export_formats
+        for node in placeholders:
+            request = TableRequest(
+                node["docname"], node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"]
+            )
+            result = render(request, domain.build(request, order), cfg, node["caption"] or cfg.matrix_caption, known)
+            if export and request.view != "summary":
+                result.append(_data_links(request.docname, self.env._builder_cls.name, cfg.export_formats))
+            node.replace_self(result)
+
+
+def _data_links(docname: str, builder: str, formats: tuple[str, ...]) -> nodes.paragraph:
+    """'The data of this table: JSON, CSV', relative to the page (HTML builders only)."""
+    depth = docname.count("/")
+    if builder == "dirhtml" and docname != "index" and not docname.endswith("/index"):
+        depth += 1
+    prefix = "../" * depth if builder != "singlehtml" else ""
+    para = nodes.paragraph("", "Data for this table: ", classes=["cm-data-links"])
+    for index, fmt in enumerate(formats):
+        if index:
+            para += nodes.Text(", ")
+        uri = f"{prefix}_static/condition-mechanism.{fmt}"
+        para += nodes.reference(fmt.upper(), fmt.upper(), refuri=uri, internal=False)
+    para += nodes.Text(" (schema described in the contributor guide).")
+    return para

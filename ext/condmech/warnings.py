@@ -1,0 +1,51 @@
+"""The extension's warning type and subtypes, and the one helper that emits them.
+
+Every warning is ``condmech.<subtype>`` with a location, so ``suppress_warnings``
+can filter it and a contributor sees file and line.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from sphinx.util import logging
+
+WARNING_TYPE = "condmech"
+
+Subtype = Literal[
+    "config",
+    "missing_option",
+    "invalid_option",
+    "invalid_id",
+    "unknown_id",
+    "unknown_level",
+    "unknown_finding",
+    "duplicate_definition",
+    "duplicate_citation",
+    "no_citation",
+    "empty_table",
+    "name_too_long",
+]
+
+#: Rendered in the contributor guide; one line per subtype.
+SUBTYPES: dict[Subtype, str] = {
+    "config": "A ``cm_*`` value in conf.py is malformed; the default is used instead.",
+    "missing_option": "A required option (``:name:``, ``:condition:``, ``:mechanism:``, ``:level:``) is missing.",
+    "invalid_option": "An option value is malformed (for example an unknown ``:view:``).",
+    "invalid_id": "An id is not lower-case letters, digits and hyphens.",
+    "unknown_id": "A link, role or table filter names a condition or mechanism that is not defined.",
+    "unknown_level": "An evidence level is not on the configured scale.",
+    "unknown_finding": "A finding is not one of the configured findings.",
+    "duplicate_definition": "The same condition or mechanism id is defined twice; the first definition wins.",
+    "duplicate_citation": "A citation key is listed twice in one link.",
+    "no_citation": "A link has no ``:cite:`` keys.",
+    "empty_table": "A table or summary has nothing to show (after its filters).",
+    "name_too_long": "A display name is longer than ``cm_max_name_length``; it is shortened in tables.",
+}
+
+logger = logging.getLogger(__name__)
+
+
+def warn(message: str, subtype: Subtype, location: Any) -> None:
+    """Emit one ``condmech.<subtype>`` warning at *location* (node, docname or (docname, line))."""
+    logger.warning(message, type=WARNING_TYPE, subtype=subtype, location=location)
