@@ -89,26 +89,21 @@ latex_show_urls = "footnote"
 latex_elements = {
     "papersize": "a4paper",
     "pointsize": "11pt",
-    "fontpkg": r"""
-\setmainfont{TeX Gyre Pagella}
-\setsansfont{TeX Gyre Heros}
-\setmonofont{FreeMono}[Scale=0.9]
-\newfontfamily\symbolfont{FreeSerif}
-""",
     "preamble": r"""
-\usepackage{newunicodechar}
-\newunicodechar{●}{{\symbolfont ●}}
-\newunicodechar{○}{{\symbolfont ○}}
-\newunicodechar{→}{{\symbolfont →}}
-\newunicodechar{−}{{\symbolfont −}}
-\newunicodechar{±}{{\symbolfont ±}}
+\usepackage{xurl}
 \setlength{\emergencystretch}{3em}
 % Sphinx moves every citation to one bibliography at the end of the book; the
 % book's own "Bibliography" chapter is the last one, so let the list follow it
 % there instead of opening a second, unnumbered chapter.
 \makeatletter
 \renewenvironment{sphinxthebibliography}[1]%
-  {\let\chapter\@gobbletwo\begin{thebibliography}{MM}}{\end{thebibliography}}
+  {\list{}{\setlength{\labelwidth}{0pt}\setlength{\leftmargin}{1.5em}%
+     \setlength{\itemindent}{-1.5em}\setlength{\labelsep}{0.4em}%
+     \setlength{\itemsep}{0.25\baselineskip}}%
+   \sloppy\clubpenalty4000\widowpenalty4000}%
+  {\endlist}
+% Narrow tabulary columns: never narrower than a long word.
+\setlength{\tymin}{72pt}
 \makeatother
 """,
     "hyperref": r"""

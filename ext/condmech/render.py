@@ -196,6 +196,15 @@ def render_legend(cfg: CmConfig) -> nodes.container:
     )
 
 
+def latex_column_spec(columns: int) -> addnodes.tabular_col_spec:
+    """Ragged-right columns that add up to the text width (used by the LaTeX writer only)."""
+    width = (100 - STUB_WIDTH) // max(columns, 1)
+    total = STUB_WIDTH + width * columns
+    ragged = r">{\raggedright\arraybackslash\small}"
+    cells = "".join(rf"{ragged}\X{{{width}}}{{{total}}}" for _ in range(columns))
+    return addnodes.tabular_col_spec(spec=rf"{ragged}\X{{{STUB_WIDTH}}}{{{total}}}{cells}")
+
+
 def render(request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, known: set[str]) -> list[nodes.Node]:
     """Nodes for one ``cm:matrix`` or ``cm:summary`` request."""
     docname = request.docname
@@ -210,4 +219,7 @@ def render(request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, k
             matrix, cfg, caption, docname, known,
             transposed=request.view == "transposed", table_id=f"cm-table-{request.line}",
         )  # fmt: skip
+    if isinstance(body, nodes.table):
+        columns = len(matrix.conditions if request.view == "transposed" else matrix.mechanisms)
+        return [latex_column_spec(columns), body, render_legend(cfg)]
     return [body, render_legend(cfg)]
