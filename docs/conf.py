@@ -33,7 +33,7 @@ extensions = [
     "downloads",
 ]
 
-exclude_patterns = ["_build", "_ext", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_ext", "_cover", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
 nitpicky = True
 numfig = True
@@ -126,9 +126,10 @@ epub_author = author
 epub_publisher = author
 epub_copyright = copyright
 epub_language = language
-epub_identifier = "urn:uuid:6f1b2a52-7c0e-4f57-9a43-3b2d7f9e4c11"
+# Sphinx writes epub_uid (an XML name) into the NCX and epub_identifier into the
+# OPF; EPUBCheck wants them equal, so one value that is both unique and a name.
+epub_identifier = epub_uid = "scpg-6f1b2a52-7c0e-4f57-9a43-3b2d7f9e4c11"
 epub_scheme = "uuid"
-epub_uid = "bookid"
 epub_theme = "epub"
 epub_cover = ("_static/cover.png", "")
 epub_show_urls = "footnote"

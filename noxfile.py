@@ -1,0 +1,114 @@
+"""Build, preview, test and check the book: ``nox -l`` lists the sessions.
+
+Every session installs from ``requirements/constraints.txt`` (exact versions
+that were tested), so a fresh machine reproduces the tested stack. Outputs:
+``_build/html/``, ``_build/pdf/<book>.pdf``, ``_build/epub/<book>.epub``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+BUILD = ROOT / "_build"
+DOCTREES = BUILD / "doctrees"
+BOOK = "stem-cell-pain-guide"
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+CONSTRAINTS = ("-c", "requirements/constraints.txt")
+# Zero warnings, every reference checked, all problems reported in one run.
+STRICT = ("-W", "--keep-going", "-n")
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["book", "tests", "lint"]
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install dependency groups (and this project, for the extension) at the tested versions."""
+    packages = [pkg for group in groups for pkg in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install(*CONSTRAINTS, *packages, "-e", ".")
+
+
+def sphinx(session: nox.Session, builder: str, out: Path, *extra: str) -> None:
+    session.run("sphinx-build", "-b", builder, *STRICT, "-d", str(DOCTREES / builder), "docs", str(out), *extra)
+
+
+@nox.session
+def html(session: nox.Session) -> None:
+    """HTML site in _build/html (links the PDF and EPUB if they were built first)."""
+    install(session, "docs")
+    sphinx(session, "html", BUILD / "html", *session.posargs)
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """PDF via LaTeX and latexmk/XeLaTeX, copied to _build/pdf/."""
+    install(session, "docs")
+    latex = BUILD / "latex"
+    sphinx(session, "latex", latex, *session.posargs)
+    session.run("make", "-C", str(latex), "all-pdf", 'LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet', external=True)
+    (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(latex / f"{BOOK}.pdf", BUILD / "pdf" / f"{BOOK}.pdf")
+    session.log(f"PDF: {BUILD / 'pdf' / f'{BOOK}.pdf'}")
+
+
+@nox.session
+def epub(session: nox.Session) -> None:
+    """EPUB 3 in _build/epub/ (doctrees kept outside, so nothing stray is packed)."""
+    install(session, "docs")
+    sphinx(session, "epub", BUILD / "epub", *session.posargs)
+
+
+@nox.session
+def book(session: nox.Session) -> None:
+    """All three formats; HTML last, so that it offers the freshly built PDF and EPUB."""
+    pdf(session)
+    epub(session)
+    html(session)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Live preview at http://127.0.0.1:8000 that rebuilds on every save (sphinx-autobuild)."""
+    install(session, "serve")
+    session.run(
+        "sphinx-autobuild", "-n", "--keep-going", "-d", str(DOCTREES / "serve"),
+        "--watch", "ext", "--watch", "references.bib", "--port", "8000",
+        "docs", str(BUILD / "serve"), *session.posargs,
+    )  # fmt: skip
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite: the extension on small test projects, and the real book in all formats."""
+    install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check on the Python code."""
+    install(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def linkcheck(session: nox.Session) -> None:
+    """Check external links (needs the network; not part of CI)."""
+    install(session, "docs")
+    session.run("sphinx-build", "-b", "linkcheck", "-d", str(DOCTREES / "linkcheck"), "docs", str(BUILD / "linkcheck"))
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Refresh requirements/constraints.txt from pyproject.toml (then run the tests)."""
+    session.install("uv")
+    groups = [arg for group in PYPROJECT["dependency-groups"] for arg in ("--group", f"pyproject.toml:{group}")]
+    session.run(
+        "uv", "pip", "compile", *groups, "--python-version", "3.11",
+        "--no-header", "--no-annotate", "-o", "requirements/constraints.txt",
+    )  # fmt: skip
