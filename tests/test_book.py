@@ -1,0 +1,278 @@
+"""Tests on the real book: all three formats build cleanly and hold what the book promises.
+
+The book is built once per test session into a temporary folder (PDF first, then
+EPUB, then HTML, as ``nox -s book`` does), so these tests never touch ``_build/``.
+They need the system tools from the README's quick start (TeX Live, EPUBCheck,
+poppler-utils) and fail, rather than skip, without them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pybtex.database import parse_file
+from pypdf import PdfReader
+
+ROOT = Path(__file__).parent.parent
+DOCS = ROOT / "docs"
+BOOK = "stem-cell-pain-guide"
+ARTICLE_DIR = ROOT.parent / "shared" / "source-article"
+
+pytestmark = pytest.mark.book
+
+
+@dataclass(frozen=True)
+class Book:
+    """Where one complete build of the book went, and what each builder warned."""
+
+    out: Path
+    warnings: dict[str, str]
+
+    @property
+    def html(self) -> Path:
+        return self.out / "html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.out / "pdf" / f"{BOOK}.pdf"
+
+    @property
+    def epub(self) -> Path:
+        return self.out / "epub" / f"{BOOK}.epub"
+
+    @property
+    def latex_log(self) -> Path:
+        return self.out / "latex" / f"{BOOK}.log"
+
+
+def _sphinx(builder: str, out: Path, doctrees: Path, env: dict[str, str]) -> str:
+    """Run sphinx-build strictly; return what it wrote to stderr (its warnings)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", "-n", "-q",
+         "-d", str(doctrees / builder), str(DOCS), str(out)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0 or result.stderr, result.stdout
+    return result.stderr
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    out = tmp_path_factory.mktemp("book")
+    env = {**os.environ, "BOOK_BUILD_DIR": str(out), "SOURCE_DATE_EPOCH": "1764028800"}
+    doctrees = out / "doctrees"
+    warnings = {"latex": _sphinx("latex", out / "latex", doctrees, env)}
+    subprocess.run(
+        ["make", "-C", str(out / "latex"), "all-pdf", "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet"],
+        capture_output=True, check=True, env=env,
+    )  # fmt: skip
+    (out / "pdf").mkdir()
+    shutil.copyfile(out / "latex" / f"{BOOK}.pdf", out / "pdf" / f"{BOOK}.pdf")
+    warnings["epub"] = _sphinx("epub", out / "epub", doctrees, env)
+    warnings["html"] = _sphinx("html", out / "html", doctrees, env)
+    return Book(out, warnings)
+
+
+class _Text(HTMLParser):
+    """Visible text and links of an HTML page (scripts and styles left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.hrefs: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "a":
+            self.hrefs.extend(v for k, v in attrs if k == "href" and v)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.text.append(data)
+
+
+def _page(path: Path) -> _Text:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _article_pages(book: Book) -> list[Path]:
+    return [p for p in book.html.rglob("*.html") if not p.name.startswith(("genindex", "search"))]
+
+
+def _book_text(book: Book) -> str:
+    """The text of every page's article body (navigation left out)."""
+    texts = []
+    for path in _article_pages(book):
+        html = path.read_text(encoding="utf-8")
+        body = re.search(r"<article.*?</article>", html, re.S)
+        parser = _Text()
+        parser.feed(body.group(0) if body else html)
+        texts.append(" ".join(parser.text))
+    return re.sub(r"\s+", " ", " ".join(texts))
+
+
+@pytest.mark.parametrize("builder", ["latex", "epub", "html"])
+def test_builds_with_zero_warnings(book: Book, builder: str) -> None:
+    assert book.warnings[builder] == ""
+
+
+def test_every_chapter_is_in_the_toctree(book: Book) -> None:
+    with (book.out / "doctrees" / "html" / "environment.pickle").open("rb") as f:
+        env = pickle.load(f)
+    included = {doc for children in env.toctree_includes.values() for doc in children}
+    sources = {str(p.relative_to(DOCS).with_suffix("")) for p in DOCS.rglob("*.md") if "_" not in p.parts[0][:1]}
+    assert sources - {"index"} <= included, sources - included - {"index"}
+    assert (book.html / "back" / "condition-mechanism-table.html").exists()
+
+
+def _cited_keys() -> set[str]:
+    keys: set[str] = set()
+    for path in DOCS.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text) + re.findall(r"^:cite:(.*)$", text, re.M):
+            keys.update(k.strip() for k in re.split(r"[,\s]+", group) if k.strip())
+    return keys
+
+
+def test_every_reference_is_cited_and_every_citation_exists() -> None:
+    bib = set(parse_file(ROOT / "references.bib").entries)
+    cited = _cited_keys()
+    assert cited - bib == set(), "cited but not in references.bib"
+    assert bib - cited == set(), "in references.bib but never cited"
+
+
+def test_bibliography_page_lists_every_entry(book: Book) -> None:
+    html = (book.html / "back" / "bibliography.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<div class="citation" id="', html) or re.findall(r'role="doc-biblioentry"', html)
+    assert len(entries) == len(parse_file(ROOT / "references.bib").entries)
+
+
+def _verified_list() -> Path:
+    for candidate in (ROOT / "sources" / "references-verified.bib", ROOT.parent / "shared" / "sources" / "references-verified.bib"):
+        if candidate.exists():
+            return candidate
+    pytest.fail("no verified reference list found (sources/references-verified.bib)")
+
+
+def test_references_match_the_verified_list() -> None:
+    ours = parse_file(ROOT / "references.bib").entries
+    verified = parse_file(_verified_list()).entries
+    assert set(ours) <= set(verified)
+    for key, entry in ours.items():
+        assert dict(entry.fields) == dict(verified[key].fields), key
+        assert {r: [str(p) for p in ps] for r, ps in entry.persons.items()} == {
+            r: [str(p) for p in ps] for r, ps in verified[key].persons.items()
+        }, key
+
+
+def test_pdf_fonts_embedded_outline_and_metadata(book: Book) -> None:
+    fonts = subprocess.run(["pdffonts", str(book.pdf)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows, "no fonts listed"
+    assert all(row.split()[-5] == "yes" for row in rows), fonts
+    info = subprocess.run(["pdfinfo", str(book.pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Title:\s+Stem Cell Therapy for Pain Management", info, re.M)
+    assert re.search(r"^Author:\s+The Stem Cell Pain Guide contributors", info, re.M)
+    assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) > 40
+    outline = PdfReader(book.pdf).outline
+    assert len(outline) >= 8
+
+
+def test_pdf_has_no_overfull_boxes(book: Book) -> None:
+    log = book.latex_log.read_text(encoding="utf-8", errors="replace")
+    widths = [float(w) for w in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+    assert [w for w in widths if w > 1.0] == []
+
+
+def test_epubcheck_passes(book: Book) -> None:
+    jar = Path(os.path.realpath(shutil.which("epubcheck") or "epubcheck"))
+    result = subprocess.run(["java", "-jar", str(jar), str(book.epub)], capture_output=True, text=True, check=False)
+    assert "0 fatals / 0 errors / 0 warnings" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_html_pages_link_the_pdf_and_epub(book: Book) -> None:
+    for page in (book.html / "index.html", book.html / "conditions" / "osteoarthritis.html"):
+        hrefs = _page(page).hrefs
+        for suffix in ("pdf", "epub"):
+            link = next(h for h in hrefs if h.endswith(f"downloads/{BOOK}.{suffix}"))
+            assert (page.parent / link).resolve().is_file(), link
+
+
+def test_table_matches_the_declarations(book: Book) -> None:
+    declared = sum(len(re.findall(r"^:{3,}\{cm:link\}", p.read_text(encoding="utf-8"), re.M)) for p in DOCS.rglob("*.md"))
+    data = json.loads((book.html / "_static" / "condition-mechanism.json").read_text(encoding="utf-8"))
+    assert len(data["links"]) == declared > 0
+    assert {c["id"] for c in data["conditions"]} == {
+        "osteoarthritis", "tendon-ligament", "spinal-cord-injury",
+        "disc-degeneration", "peripheral-neuropathy", "inflammatory-autoimmune",
+    }  # fmt: skip
+    assert {m["id"] for m in data["mechanisms"]} == {
+        "tissue-regeneration", "immunomodulation", "neuroregeneration", "pain-modulation",
+    }  # fmt: skip
+    table = (book.html / "back" / "condition-mechanism-table.html").read_text(encoding="utf-8")
+    assert table.count('scope="row"') == 6 and table.count('scope="col"') == 5
+
+
+# Each topic of the source article, and words that show the book covers it.
+TOPICS = {
+    "self-renewal": r"self-renew",
+    "differentiation": r"differentiat",
+    "potency": r"totipotent.*pluripotent.*multipotent|pluripotent.*multipotent",
+    "bone marrow": r"bone marrow",
+    "adipose tissue": r"adipose",
+    "umbilical cord blood": r"umbilical cord blood|cord blood",
+    "embryonic stem cells and ethics": r"embryonic stem cell.*ethic|ethic.*embryonic stem cell",
+    "adult (somatic) stem cells": r"somatic",
+    "induced pluripotent stem cells": r"induced pluripotent",
+    "regeneration of musculoskeletal tissue": r"Regeneration of musculoskeletal tissue",
+    "anti-inflammatory effects": r"Anti-inflammatory and immunomodulatory effects",
+    "neuroregeneration": r"neuroregeneration",
+    "pain modulation": r"Modulation of pain signalling",
+    "osteoarthritis": r"Joint degeneration and osteoarthritis",
+    "spinal cord injury": r"Spinal cord injury and nerve damage",
+    "back pain and discs": r"Chronic back pain and disc degeneration",
+    "neuropathy": r"Peripheral neuropathy and diabetic neuropathic pain",
+    "inflammatory and autoimmune": r"Inflammatory and autoimmune conditions",
+    "tendon and ligament": r"Tendon and ligament injuries",
+    "research and regulation": r"regulat.*clinical trial|clinical trial.*regulat",
+    "not medical advice": r"not medical advice",
+}
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_each_article_topic_is_in_the_book(book: Book, topic: str) -> None:
+    assert re.search(TOPICS[topic], _book_text(book), re.I | re.S), topic
+
+
+def test_prose_is_not_copied_from_the_article(book: Book) -> None:
+    """No run of eight words from the source article appears in the book, outside quotation marks.
+
+    The book quotes the article where it corrects a claim; a quotation is marked as one.
+    """
+    articles = sorted(ARTICLE_DIR.glob("*.txt")) if ARTICLE_DIR.exists() else []
+    if not articles:
+        pytest.skip("source article not available next to the repository")
+    words = re.findall(r"[a-z]+", articles[0].read_text(encoding="utf-8").lower())
+    shingles = {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+    unquoted = re.sub(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"", " ", _book_text(book))
+    book_words = re.findall(r"[a-z]+", unquoted.lower())
+    copied = {" ".join(book_words[i : i + 8]) for i in range(len(book_words) - 7)} & shingles
+    assert copied == set()
