@@ -205,8 +205,10 @@ def latex_column_spec(columns: int) -> addnodes.tabular_col_spec:
     return addnodes.tabular_col_spec(spec=rf"{ragged}\X{{{STUB_WIDTH}}}{{{total}}}{cells}")
 
 
-def render(request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, known: set[str]) -> list[nodes.Node]:
-    """Nodes for one ``cm:matrix`` or ``cm:summary`` request."""
+def render(
+    request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, known: set[str], table_id: str = "cm-table"
+) -> list[nodes.Node]:
+    """Nodes for one ``cm:matrix`` or ``cm:summary`` request (*table_id*: the table's HTML id)."""
     docname = request.docname
     if request.view == "summary":
         return [render_summary(matrix, cfg, request.condition, docname, known)]
@@ -217,7 +219,7 @@ def render(request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, k
     else:
         body = render_matrix(
             matrix, cfg, caption, docname, known,
-            transposed=request.view == "transposed", table_id=f"cm-table-{request.line}",
+            transposed=request.view == "transposed", table_id=table_id,
         )  # fmt: skip
     if isinstance(body, nodes.table):
         columns = len(matrix.conditions if request.view == "transposed" else matrix.mechanisms)

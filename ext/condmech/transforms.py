@@ -6,6 +6,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.nodes import make_id
 
 from .config import get_config
 from .domain import _domain, document_order
@@ -37,7 +38,10 @@ class BuildTables(SphinxPostTransform):
             request = TableRequest(
                 node["docname"], node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"]
             )
-            result = render(request, domain.build(request, order), cfg, node["caption"] or cfg.matrix_caption, known)
+            table_id = make_id(self.env, self.document, "cm-table", request.view)
+            self.document.ids[table_id] = node
+            caption = node["caption"] or cfg.matrix_caption
+            result = render(request, domain.build(request, order), cfg, caption, known, table_id)
             if export and request.view != "summary":
                 result.append(_data_links(request.docname, self.env._builder_cls.name, cfg.export_formats))
             node.replace_self(result)
