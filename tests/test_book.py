@@ -165,16 +165,9 @@ def test_bibliography_page_lists_every_entry(book: Book) -> None:
     assert len(entries) == len(parse_file(ROOT / "references.bib").entries)
 
 
-def _verified_list() -> Path:
-    for candidate in (ROOT / "sources" / "references-verified.bib", ROOT.parent / "shared" / "sources" / "references-verified.bib"):
-        if candidate.exists():
-            return candidate
-    pytest.fail("no verified reference list found (sources/references-verified.bib)")
-
-
 def test_references_match_the_verified_list() -> None:
     ours = parse_file(ROOT / "references.bib").entries
-    verified = parse_file(_verified_list()).entries
+    verified = parse_file(ROOT / "sources" / "references-verified.bib").entries
     assert set(ours) <= set(verified)
     for key, entry in ours.items():
         assert dict(entry.fields) == dict(verified[key].fields), key
@@ -217,7 +210,9 @@ def test_html_pages_link_the_pdf_and_epub(book: Book) -> None:
 
 
 def test_table_matches_the_declarations(book: Book) -> None:
-    declared = sum(len(re.findall(r"^:{3,}\{cm:link\}", p.read_text(encoding="utf-8"), re.M)) for p in DOCS.rglob("*.md"))
+    declared = sum(
+        len(re.findall(r"^:{3,}\{cm:link\}", p.read_text(encoding="utf-8"), re.M)) for p in DOCS.rglob("*.md")
+    )
     data = json.loads((book.html / "_static" / "condition-mechanism.json").read_text(encoding="utf-8"))
     assert len(data["links"]) == declared > 0
     assert {c["id"] for c in data["conditions"]} == {

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.util.fileutil import copy_asset_file
 
 __version__ = "1.0.0"
 
@@ -15,9 +16,13 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _add_static(app: Sphinx) -> None:
-    """``builder-inited``: ship the stylesheet with HTML-format builders (as sphinx.ext.graphviz does)."""
+    """``builder-inited``: put the stylesheet into ``_static`` of HTML-format builders.
+
+    Copied directly rather than appended to ``html_static_path``, so the user's
+    configuration is never changed; EPUB packs it like any other static file.
+    """
     if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC_DIR))
+        copy_asset_file(STATIC_DIR / "condmech.css", Path(app.builder.outdir, "_static"), force=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -40,6 +41,10 @@ DEFAULT_LEVELS: list[dict[str, str]] = [
         "marker": "\u25cf\u25cf\u25cf\u25cf",
     },
 ]
+
+DEFAULT_CAPTION = "Evidence for each proposed mechanism, by condition"
+DEFAULT_EXPORT_BUILDERS = ("html", "dirhtml")
+DEFAULT_EXPORT_FORMATS = ("json", "csv")
 
 DEFAULT_FINDINGS: list[dict[str, str]] = [
     {"id": "positive", "label": "supports", "marker": "+"},
@@ -88,12 +93,29 @@ def _records(value: Any, keys: tuple[str, ...], what: str) -> list[dict[str, str
     return list(value)
 
 
-def _build(config: Config, report: bool) -> CmConfig:
+def _strings(value: Any) -> tuple[str, ...] | None:
+    """*value* as a tuple if it is a list or tuple of strings, else None."""
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def _location(conf_py: Path | None, name: str) -> str | None:
+    """``conf.py:<line>`` of the assignment to *name*, for the warning (None if not found)."""
+    if conf_py is None or not conf_py.is_file():
+        return None
+    for number, line in enumerate(conf_py.read_text(encoding="utf-8").splitlines(), start=1):
+        if re.match(rf"{name}\s*(:[^=]*)?=", line):
+            return f"{conf_py}:{number}"
+    return None
+
+
+def _build(config: Config, report: bool, conf_py: Path | None = None) -> CmConfig:
     def checked(name: str, value: Any, default: Any, problem: str | None) -> Any:
         if problem is None:
             return value
         if report:
-            warn(f"{name}: {problem}; using the default", "config", None)
+            warn(f"{name}: {problem}; using the default", "config", _location(conf_py, name))
         return default
 
     levels = _records(config.cm_evidence_levels, ("id", "label", "description", "marker"), "cm_evidence_levels")
@@ -105,21 +127,41 @@ def _build(config: Config, report: bool) -> CmConfig:
         "cm_max_name_length",
         max_len,
         80,
-        None if isinstance(max_len, int) and not isinstance(max_len, bool) and max_len >= 8 else "must be an integer >= 8",
+        None
+        if isinstance(max_len, int) and not isinstance(max_len, bool) and max_len >= 8
+        else "must be an integer >= 8",
     )
-    formats = tuple(config.cm_export_formats)
+    require = config.cm_require_citations
+    require = checked(
+        "cm_require_citations", require, True, None if isinstance(require, bool) else "must be True or False"
+    )
+    caption = config.cm_matrix_caption
+    caption = checked(
+        "cm_matrix_caption", caption, DEFAULT_CAPTION, None if isinstance(caption, str) else "must be a string"
+    )
+    builders = _strings(config.cm_export_builders)
+    builders = checked(
+        "cm_export_builders",
+        builders,
+        DEFAULT_EXPORT_BUILDERS,
+        None if builders is not None else "must be a list of builder names",
+    )
+    formats = _strings(config.cm_export_formats)
     formats = checked(
-        "cm_export_formats", formats, ("json", "csv"), None if set(formats) <= {"json", "csv"} else "allowed: json, csv"
+        "cm_export_formats",
+        formats,
+        DEFAULT_EXPORT_FORMATS,
+        None if formats is not None and set(formats) <= {"json", "csv"} else "must be a list of 'json' and 'csv'",
     )
     return CmConfig(
         levels=tuple(
             Level(lv["id"], lv["label"], lv["description"], lv["marker"], rank) for rank, lv in enumerate(levels)
         ),
         findings=tuple(Finding(f["id"], f["label"], f["marker"]) for f in findings),
-        require_citations=bool(config.cm_require_citations),
+        require_citations=require,
         max_name_length=max_len,
-        matrix_caption=str(config.cm_matrix_caption),
-        export_builders=tuple(config.cm_export_builders),
+        matrix_caption=caption,
+        export_builders=builders,
         export_formats=formats,
     )
 
@@ -130,17 +172,20 @@ def get_config(config: Config) -> CmConfig:
 
 
 def validate_config(app: Sphinx, config: Config) -> None:
-    """``config-inited``: warn once about each malformed value."""
-    _build(config, report=True)
+    """``config-inited``: warn once about each malformed value (at its line in conf.py)."""
+    _build(config, report=True, conf_py=Path(app.confdir, "conf.py") if app.confdir else None)
 
 
 def register(app: Sphinx) -> None:
     """Declare the ``cm_*`` values with the rebuild scope each one needs."""
-    app.add_config_value("cm_evidence_levels", DEFAULT_LEVELS, "env", types=frozenset({list, tuple}))
-    app.add_config_value("cm_findings", DEFAULT_FINDINGS, "env", types=frozenset({list, tuple}))
-    app.add_config_value("cm_require_citations", True, "env", types=frozenset({bool}))
-    app.add_config_value("cm_max_name_length", 80, "env", types=frozenset({int}))
-    app.add_config_value("cm_matrix_caption", "Evidence for each proposed mechanism, by condition", "env", types=frozenset({str}))
-    app.add_config_value("cm_export_builders", ["html", "dirhtml"], "", types=frozenset({list, tuple}))
-    app.add_config_value("cm_export_formats", ["json", "csv"], "", types=frozenset({list, tuple}))
+    # Any type: validate_config checks every value, so a malformed one gets one
+    # condmech.config warning (not also Sphinx's untyped one) and its default.
+    anything = frozenset({Any})
+    app.add_config_value("cm_evidence_levels", DEFAULT_LEVELS, "env", types=anything)
+    app.add_config_value("cm_findings", DEFAULT_FINDINGS, "env", types=anything)
+    app.add_config_value("cm_require_citations", True, "env", types=anything)
+    app.add_config_value("cm_max_name_length", 80, "env", types=anything)
+    app.add_config_value("cm_matrix_caption", DEFAULT_CAPTION, "env", types=anything)
+    app.add_config_value("cm_export_builders", list(DEFAULT_EXPORT_BUILDERS), "", types=anything)
+    app.add_config_value("cm_export_formats", list(DEFAULT_EXPORT_FORMATS), "", types=anything)
     app.connect("config-inited", validate_config)

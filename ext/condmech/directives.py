@@ -58,6 +58,8 @@ class DefinitionDirective(_CmDirective):
     kind: ClassVar[Kind]
     has_content = True
     optional_arguments = 1
+    # An id with spaces is one argument, so it gets condmech.invalid_id, not a docutils error.
+    final_argument_whitespace = True
     option_spec: ClassVar[OptionSpec] = {
         "name": directives.unchanged,
         "short": directives.unchanged,
@@ -71,19 +73,22 @@ class DefinitionDirective(_CmDirective):
             return [nodes.container("", *self.body(), classes=["cm-definition"])]
         name = self.option("name")
         if not name:
-            warn(f"cm:{self.kind} {ident!r} has no :name:; the id is shown instead", "missing_option", self.get_location())
+            warn(
+                f"cm:{self.kind} {ident!r} has no :name:; the id is shown instead",
+                "missing_option",
+                self.get_location(),
+            )
             name = ident
         short = self.option("short") or name
         limit = self.cm_config.max_name_length
-        for value in dict.fromkeys((name, short)):
-            if len(value) > limit:
-                warn(
-                    f"name of {self.kind} {ident!r} is {len(value)} characters long (limit {limit}); "
-                    "tables shorten it, give a :short: label",
-                    "name_too_long",
-                    self.get_location(),
-                )
-                break
+        if len(short) > limit:  # only the table label is shortened; a long :name: with a :short: is fine
+            label = ":short: label" if self.option("short") else "name"
+            warn(
+                f"{label} of {self.kind} {ident!r} is {len(short)} characters long (limit {limit}); "
+                "tables shorten it, give a shorter :short: label",
+                "name_too_long",
+                self.get_location(),
+            )
         anchor = make_id(self.env, self.state.document, f"cm-{self.kind}", ident)
         node = cm_definition(
             "", classes=["cm-definition", f"cm-{self.kind}"], ids=[anchor],
@@ -151,7 +156,11 @@ class LinkDirective(_CmDirective):
         level = cfg.level(self.option("level"))
         if self.option("level") and level is None:
             known = ", ".join(lv.id for lv in cfg.levels)
-            warn(f"unknown evidence level {self.option('level')!r} (known: {known})", "unknown_level", self.get_location())
+            warn(
+                f"unknown evidence level {self.option('level')!r} (known: {known})",
+                "unknown_level",
+                self.get_location(),
+            )
         finding = cfg.finding(self.option("finding") or cfg.default_finding)
         if finding is None:
             known = ", ".join(f.id for f in cfg.findings)
@@ -182,12 +191,16 @@ class LinkDirective(_CmDirective):
         header += finding_node(finding)
         node += header
         if self.option("note"):
-            node += nodes.paragraph("", "", nodes.emphasis(self.option("note"), self.option("note")), classes=["cm-note"])
+            node += nodes.paragraph(
+                "", "", nodes.emphasis(self.option("note"), self.option("note")), classes=["cm-note"]
+            )
         node.extend(self.body())
         if keys:
             role = self.env.get_domain("cite").role("p")
             assert role is not None
-            cited, messages = role("cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner)
+            cited, messages = role(
+                "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
+            )
             sources = nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"])
             node += sources
             node.extend(messages)
@@ -198,7 +211,11 @@ class _TableDirective(_CmDirective):
     def placeholder(self, view: str, condition: str, mechanism: str) -> cm_table_placeholder:
         min_level = self.option("min-level")
         if min_level and self.cm_config.level(min_level) is None:
-            warn(f"unknown evidence level {min_level!r} in :min-level:; no filter applied", "unknown_level", self.get_location())
+            warn(
+                f"unknown evidence level {min_level!r} in :min-level:; no filter applied",
+                "unknown_level",
+                self.get_location(),
+            )
             min_level = ""
         node = cm_table_placeholder(
             "", view=view, min_level=min_level, condition=condition, mechanism=mechanism,
@@ -222,7 +239,11 @@ class MatrixDirective(_TableDirective):
     def run(self) -> list[nodes.Node]:
         view = self.option("view") or "matrix"
         if view not in VIEWS:
-            warn(f"unknown :view: {view!r} (known: {', '.join(VIEWS)}); using 'matrix'", "invalid_option", self.get_location())
+            warn(
+                f"unknown :view: {view!r} (known: {', '.join(VIEWS)}); using 'matrix'",
+                "invalid_option",
+                self.get_location(),
+            )
             view = "matrix"
         condition = self.checked_id(self.option("condition"), "condition")
         mechanism = self.checked_id(self.option("mechanism"), "mechanism")
@@ -233,6 +254,7 @@ class SummaryDirective(_TableDirective):
     """A compact list of the mechanisms and evidence declared for one condition."""
 
     optional_arguments = 1
+    final_argument_whitespace = True
     option_spec: ClassVar[OptionSpec] = {"min-level": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
@@ -254,4 +276,3 @@ def register(app: Sphinx) -> None:
         ("summary", SummaryDirective),
     ):
         app.add_directive_to_domain("cm", name, directive)
-

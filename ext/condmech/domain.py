@@ -23,7 +23,7 @@ from sphinx.util.nodes import make_refnode
 
 from . import matrix
 from .config import get_config
-from .model import KINDS, Assertion, Definition, Kind, TableRequest, facts_key
+from .model import Assertion, Definition, Kind, TableRequest, facts_key
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder
 from .warnings import warn
 
@@ -59,7 +59,8 @@ class CondMechDomain(Domain):
         "condition": ObjType("condition", "cond"),
         "mechanism": ObjType("mechanism", "mech"),
     }
-    roles: ClassVar[dict[str, XRefRole]] = {name: CmXRefRole() for name in ROLE_KINDS}
+    # warn_dangling: an unknown id is reported (as condmech.unknown_id) also without nitpicky.
+    roles: ClassVar[dict[str, XRefRole]] = {name: CmXRefRole(warn_dangling=True) for name in ROLE_KINDS}
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         "definitions": {},  # docname -> list[Definition]
         "assertions": {},  # docname -> list[Assertion]
@@ -100,9 +101,7 @@ class CondMechDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Collect the facts of *docname* from its doctree (after all transforms)."""
         definitions = [
-            Definition(
-                node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"]
-            )
+            Definition(node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"])
             for node in document.findall(cm_definition)
         ]
         assertions = [
@@ -122,9 +121,7 @@ class CondMechDomain(Domain):
             if node["recorded"]
         ]
         tables = [
-            TableRequest(
-                docname, node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"]
-            )
+            TableRequest(docname, node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"])
             for node in document.findall(cm_table_placeholder)
         ]
         refs = {
@@ -224,18 +221,27 @@ class CondMechDomain(Domain):
                     warn(f"unknown {kind} {ident!r} in cm:link", "unknown_id", (assertion.docname, assertion.line))
         order: dict[str, int] = {}
         for request in self._all("tables"):
-            for kind, ident in (("condition", request.condition), ("mechanism", request.mechanism)):
-                if ident and (kind, ident) not in self.winners:
-                    warn(f"unknown {kind} {ident!r} in table filter", "unknown_id", (request.docname, request.line))
-            if request.min_level and cfg.level(request.min_level) is None:
-                continue  # reported while reading
+            unknown = [
+                (kind, ident)
+                for kind, ident in (("condition", request.condition), ("mechanism", request.mechanism))
+                if ident and (kind, ident) not in self.winners
+            ]
+            for kind, ident in unknown:
+                warn(f"unknown {kind} {ident!r} in table filter", "unknown_id", (request.docname, request.line))
+            if unknown or (request.min_level and cfg.level(request.min_level) is None):
+                continue  # already reported: an empty table is its consequence, not a second fault
             if self.build(request, order).is_empty:
                 warn("this table has no evidence links to show", "empty_table", (request.docname, request.line))
 
     # -- cross-references ----------------------------------------------------------
 
     def _refnode(
-        self, builder: Builder, fromdocname: str, definition: Definition, node: addnodes.pending_xref, contnode: nodes.Element
+        self,
+        builder: Builder,
+        fromdocname: str,
+        definition: Definition,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
     ) -> nodes.reference:
         if not node.get("refexplicit"):
             contnode = nodes.inline(definition.name, definition.name, classes=contnode.get("classes", []))

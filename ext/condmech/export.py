@@ -22,6 +22,8 @@ from .model import Definition
 
 SCHEMA_ID = "condmech/1"
 BASENAME = "condition-mechanism"
+#: HTML-significant characters as JSON escapes: a name like ``<script>`` never appears raw.
+HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def _url(builder: Builder, docname: str, anchor: str) -> str:
@@ -38,15 +40,19 @@ def data(builder: Builder) -> dict[str, Any]:
     mechanisms = domain.definitions("mechanism", order)
     known = {(d.kind, d.id) for d in (*conditions, *mechanisms)}
     links = [
-        a
-        for a in domain.assertions()
-        if ("condition", a.condition) in known and ("mechanism", a.mechanism) in known
+        a for a in domain.assertions() if ("condition", a.condition) in known and ("mechanism", a.mechanism) in known
     ]
     index = {a.anchor + "@" + a.docname: i for i, a in enumerate(links)}
     full = matrix.build(conditions, mechanisms, links, cfg)
 
     def definition(d: Definition) -> dict[str, Any]:
-        return {"id": d.id, "name": d.name, "short": d.short, "docname": d.docname, "url": _url(builder, d.docname, d.anchor)}
+        return {
+            "id": d.id,
+            "name": d.name,
+            "short": d.short,
+            "docname": d.docname,
+            "url": _url(builder, d.docname, d.anchor),
+        }
 
     return {
         "schema": SCHEMA_ID,
@@ -89,7 +95,9 @@ def to_csv(payload: dict[str, Any]) -> str:
     names = {d["id"]: d["name"] for d in (*payload["conditions"], *payload["mechanisms"])}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["condition", "condition_name", "mechanism", "mechanism_name", "level", "finding", "citations", "note", "url"])
+    writer.writerow(
+        ["condition", "condition_name", "mechanism", "mechanism_name", "level", "finding", "citations", "note", "url"]
+    )
     for link in payload["links"]:
         writer.writerow([
             link["condition"], names[link["condition"]], link["mechanism"], names[link["mechanism"]],
@@ -110,7 +118,7 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     static = Path(app.builder.outdir, "_static")
     static.mkdir(parents=True, exist_ok=True)
     if "json" in cfg.export_formats:
-        text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True).translate(HTML_SAFE) + "\n"
         (static / f"{BASENAME}.json").write_text(text, encoding="utf-8")
     if "csv" in cfg.export_formats:
         (static / f"{BASENAME}.csv").write_text(to_csv(payload), encoding="utf-8")

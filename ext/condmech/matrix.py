@@ -99,7 +99,5 @@ def build(
         ):
             continue
         grouped.setdefault((assertion.condition, assertion.mechanism), []).append(assertion)
-    cells = {
-        key: _reduce(cfg, row_ids[key[0]], column_ids[key[1]], found) for key, found in grouped.items()
-    }
+    cells = {key: _reduce(cfg, row_ids[key[0]], column_ids[key[1]], found) for key, found in grouped.items()}
     return Matrix(rows, columns, cells)

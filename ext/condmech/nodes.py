@@ -10,6 +10,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
 
 
 class cm_definition(nodes.container):
@@ -44,6 +45,16 @@ def depart_header_cell_html(self: HTML5Translator, node: cm_header_cell) -> None
     self.body.append(self.context.pop())
 
 
+def visit_anchored_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
+    """Open the container and label its ids: LaTeX drops a container's ids, so links to it had no target."""
+    self.visit_container(node)
+    self.body.append(self.hypertarget_to(node, anchor=True))
+
+
+def depart_anchored_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
+    self.depart_container(node)
+
+
 def register(app: Sphinx) -> None:
     """Register the nodes.
 
@@ -53,8 +64,8 @@ def register(app: Sphinx) -> None:
     html-only visitors from the EPUB builder. If another extension does that, this
     node still renders as a plain header cell through the MRO fallback.
     """
-    app.add_node(cm_definition)
-    app.add_node(cm_assertion)
+    app.add_node(cm_definition, latex=(visit_anchored_latex, depart_anchored_latex))
+    app.add_node(cm_assertion, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_level)
     app.add_node(cm_header_cell, html=(visit_header_cell_html, depart_header_cell_html))
     app.add_node(cm_table_placeholder)

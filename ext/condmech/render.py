@@ -97,7 +97,10 @@ def _citations(keys: Iterable[str], docname: str, known: set[str]) -> addnodes.p
 def _cell_body(cell: Cell, docname: str, known: set[str]) -> list[nodes.Element]:
     assert cell.level is not None and cell.finding is not None
     status = nodes.paragraph("", "", level_node(cell.level), nodes.Text(", "), finding_node(cell.finding))
-    body: list[nodes.Element] = [status, nodes.paragraph("", "", *_backlinks(cell.assertions, docname), classes=["cm-where"])]
+    body: list[nodes.Element] = [
+        status,
+        nodes.paragraph("", "", *_backlinks(cell.assertions, docname), classes=["cm-where"]),
+    ]
     cited = _citations(cell.citations, docname, known)
     if cited is not None:
         body.append(nodes.paragraph("", "", cited, classes=["cm-cites"]))

@@ -1,0 +1,188 @@
+"""The JSON/CSV export (``_static/condition-mechanism.*``) against its JSON Schema, and escaping."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import condmech
+import jsonschema
+import pytest
+from conftest import Built
+
+SCHEMA_PATH = Path(condmech.__file__).parent / "schema" / "condition-mechanism.schema.json"
+VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+JSON = "_static/condition-mechanism.json"
+CSV = "_static/condition-mechanism.csv"
+
+
+def load(built) -> dict[str, Any]:
+    return json.loads(built.read(JSON))
+
+
+@pytest.fixture(scope="module")
+def export(build_root) -> dict[str, Any]:
+    return load(build_root("basic", "html"))
+
+
+def test_schema_is_a_valid_draft_2020_12_schema():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_export_validates(build_root, builder):
+    VALIDATOR.validate(load(build_root("basic", builder)))
+
+
+def test_export_content(export):
+    assert export["schema"] == "condmech/1"
+    assert [c["id"] for c in export["conditions"]] == ["knee-oa", "back-pain"]
+    assert [m["id"] for m in export["mechanisms"]] == ["paracrine", "regeneration", "immunomodulation"]
+    assert export["conditions"][1]["name"] == "Schmerz – Gelenkarthrose ü"
+    assert len(export["links"]) == 4
+    assert {(c["condition"], c["mechanism"]) for c in export["cells"]} == {
+        ("knee-oa", "paracrine"),
+        ("knee-oa", "regeneration"),
+        ("back-pain", "paracrine"),
+    }
+
+
+def test_cells_agree_with_their_links(export):
+    rank = {level["id"]: level["rank"] for level in export["evidence_levels"]}
+    for cell in export["cells"]:
+        links = [export["links"][i] for i in cell["links"]]
+        assert {(x["condition"], x["mechanism"]) for x in links} == {(cell["condition"], cell["mechanism"])}
+        assert rank[cell["level"]] == max(rank[x["level"]] for x in links)
+        assert set(cell["citations"]) == {key for x in links for key in x["citations"]}
+    covered = sorted(i for cell in export["cells"] for i in cell["links"])
+    assert covered == list(range(len(export["links"])))
+
+
+def test_urls_point_to_existing_anchors(build_root, export):
+    built = build_root("basic", "html")
+    for item in export["conditions"] + export["mechanisms"] + export["links"]:
+        page, _, anchor = item["url"].partition("#")
+        assert f'id="{anchor}"' in built.read(page), item["url"]
+
+
+def test_json_is_sorted_and_stable(build_root):
+    text = build_root("basic", "html").read(JSON)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def test_csv_has_one_row_per_link(build_root, export):
+    rows = list(csv.DictReader(io.StringIO(build_root("basic", "html").read(CSV))))
+    assert len(rows) == len(export["links"])
+    assert rows[0].keys() == {
+        "condition",
+        "condition_name",
+        "mechanism",
+        "mechanism_name",
+        "level",
+        "finding",
+        "citations",
+        "note",
+        "url",
+    }
+    assert {row["condition_name"] for row in rows} == {"Knee osteoarthritis", "Schmerz – Gelenkarthrose ü"}
+    assert {row["citations"] for row in rows} >= {"gamma2021 alpha2020", "delta2022"}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d.pop("cells"),
+        lambda d: d.update(schema="condmech/2"),
+        lambda d: d["conditions"][0].update(id="Knee OA"),
+        lambda d: d["links"][0].update(line="3"),
+        lambda d: d["links"][0].update(extra=1),
+        lambda d: d["cells"][0].update(links=[]),
+        lambda d: d["links"][0]["citations"].append(d["links"][0]["citations"][0]),
+        lambda d: d["evidence_levels"].clear(),
+        lambda d: d["mechanisms"][0].update(url="no-anchor.html"),
+    ],
+)
+def test_schema_rejects_malformed_exports(export, damage):
+    broken = copy.deepcopy(export)
+    damage(broken)
+    assert not VALIDATOR.is_valid(broken)
+
+
+@pytest.mark.sphinx("html", testroot="empty", freshenv=True)
+def test_empty_project_exports_empty_lists_and_warns_once(app):
+    app.build()
+    built = Built(app)
+    assert len(built.warnings) == 1
+    assert "index.md:13: WARNING: this table has no evidence links to show [condmech.empty_table]" in built.warnings[0]
+    data = load(built)
+    VALIDATOR.validate(data)
+    assert (data["links"], data["cells"], len(data["conditions"])) == ([], [], 1)
+    assert "No evidence links match this table." in built.read("index.html")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "files"),
+    [
+        ({}, {JSON, CSV}),
+        ({"cm_export_formats": ["json"]}, {JSON}),
+        ({"cm_export_builders": ["dirhtml"]}, set()),
+    ],
+)
+def test_export_configuration(write_project, build, overrides, files):
+    srcdir = write_project({"index.md": "# Index\n\n```{toctree}\nbibliography\n```\n"})
+    built = build(srcdir, confoverrides=overrides)
+    assert built.warnings == []
+    assert {p for p in (JSON, CSV) if (built.outdir / p).exists()} == files
+
+
+HOSTILE = """\
+# Page
+
+:::{cm:condition} evil
+:name: <script>alert(1)</script> **bold** & `code`
+:short: <img src=x onerror=alert(2)>
+:::
+
+:::{cm:mechanism} paracrine
+:name: Paracrine
+:::
+
+## Section
+
+See {cm:cond}`evil`.
+
+:::{cm:link}
+:condition: evil
+:mechanism: paracrine
+:level: rct
+:cite: alpha2020
+:note: <b>not bold</b>
+
+Body.
+:::
+
+:::{cm:matrix}
+:::
+"""
+
+
+def test_names_with_markup_or_script_are_escaped_everywhere(write_project, build):
+    index = "# Index\n\n```{toctree}\npage\nbibliography\n```\n"
+    built = build(write_project({"index.md": index, "page.md": HOSTILE}))
+    assert built.warnings == []
+    for path in ("page.html", "genindex.html", JSON):
+        text = built.read(path)
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b>not" not in text, path
+    page = built.read("page.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** &amp; `code`" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page  # the short label, in the table header
+    data = load(built)
+    VALIDATOR.validate(data)
+    assert data["conditions"][0]["name"] == "<script>alert(1)</script> **bold** & `code`"
+    assert data["links"][0]["note"] == "<b>not bold</b>"

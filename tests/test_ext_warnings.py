@@ -1,0 +1,181 @@
+"""Bad input: each fault gives exactly one warning, with file:line and a filterable type, and
+the rest of the project still builds. ``suppress_warnings`` silences it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+BASE = """\
+# Base
+
+:::{cm:condition} knee
+:name: Knee pain
+:::
+
+:::{cm:mechanism} paracrine
+:name: Paracrine signalling
+:::
+
+:::{cm:mechanism} regen
+:name: Regeneration
+:::
+
+## Evidence
+
+:::{cm:link}
+:condition: knee
+:mechanism: paracrine
+:level: rct
+:cite: alpha2020
+
+A valid link.
+:::
+
+:::{cm:matrix}
+:::
+"""
+
+INDEX = "# Index\n\n```{toctree}\nbase\ncase\nbibliography\n```\n"
+VALID = {"condition": "knee", "mechanism": "paracrine", "level": "rct", "cite": "alpha2020"}
+
+
+TABLES = ("matrix", "summary")
+
+
+def myst(directive: str, argument: str = "", **options: str) -> str:
+    """A MyST page whose only directive starts on line 3 (with a body unless it is a table)."""
+    lines = ["# Case", "", f":::{{cm:{directive}}} {argument}".rstrip()]
+    lines += [f":{key.replace('_', '-')}: {value}" for key, value in options.items()]
+    body = [] if directive in TABLES else ["", "Body."]
+    return "\n".join([*lines, *body, ":::", ""])
+
+
+def rst(directive: str, argument: str = "", **options: str) -> str:
+    """A reStructuredText page whose only directive starts on line 4 (with a body unless it is a table)."""
+    lines = ["Case", "====", "", f".. cm:{directive}:: {argument}".rstrip()]
+    lines += [f"   :{key.replace('_', '-')}: {value}" for key, value in options.items()]
+    body = [] if directive in TABLES else ["", "   Body."]
+    return "\n".join([*lines, *body, ""])
+
+
+def link(**changes: str) -> dict[str, str]:
+    return {key: value for key, value in {**VALID, **changes}.items() if value}
+
+
+# id: (file name, page text, warning type.subtype, line)
+CASES = {
+    "link-unknown-condition": ("case.md", myst("link", **link(condition="nosuch")), "condmech.unknown_id", 3),
+    "link-unknown-mechanism-rst": ("case.rst", rst("link", **link(mechanism="nosuch")), "condmech.unknown_id", 4),
+    "role-unknown-id": ("case.md", "# Case\n\nSee {cm:cond}`nosuch`.\n", "condmech.unknown_id", 3),
+    "role-unknown-id-rst": ("case.rst", "Case\n====\n\nSee :cm:mech:`nosuch`.\n", "condmech.unknown_id", 4),
+    "matrix-unknown-filter": ("case.md", myst("matrix", condition="nosuch"), "condmech.unknown_id", 3),
+    "summary-unknown-condition": ("case.md", myst("summary", "nosuch"), "condmech.unknown_id", 3),
+    "duplicate-definition": ("case.md", myst("condition", "knee", name="Again"), "condmech.duplicate_definition", 3),
+    "link-without-citation": ("case.md", myst("link", **link(cite="")), "condmech.no_citation", 3),
+    "duplicate-citation": (
+        "case.md",
+        myst("link", **link(cite="alpha2020, alpha2020")),
+        "condmech.duplicate_citation",
+        3,
+    ),
+    "unknown-citation-key": ("case.md", myst("link", **link(cite="nosuchkey")), "bibtex.key_not_found", 3),
+    "unknown-level": ("case.md", myst("link", **link(level="strong")), "condmech.unknown_level", 3),
+    "unknown-min-level": ("case.md", myst("matrix", min_level="strong"), "condmech.unknown_level", 3),
+    "unknown-finding": ("case.md", myst("link", **link(finding="great")), "condmech.unknown_finding", 3),
+    "missing-level": ("case.md", myst("link", **link(level="")), "condmech.missing_option", 3),
+    "missing-name": ("case.md", myst("condition", "back"), "condmech.missing_option", 3),
+    "missing-id": ("case.rst", rst("condition", name="Back pain"), "condmech.missing_option", 4),
+    "bogus-view": ("case.md", myst("matrix", view="bogus"), "condmech.invalid_option", 3),
+    "id-with-space": ("case.md", myst("condition", "back pain", name="Back pain"), "condmech.invalid_id", 3),
+    "id-uppercase-rst": ("case.rst", rst("mechanism", "Immune", name="Immune"), "condmech.invalid_id", 4),
+    "link-id-with-space": ("case.md", myst("link", **link(condition="knee pain")), "condmech.invalid_id", 3),
+    "filter-id-uppercase": ("case.md", myst("matrix", mechanism="Regen"), "condmech.invalid_id", 3),
+    "empty-table": ("case.md", myst("matrix", mechanism="regen"), "condmech.empty_table", 3),
+    "empty-summary": ("case.rst", rst("summary", "knee", min_level="systematic-review"), "condmech.empty_table", 4),
+    "name-too-long": ("case.md", myst("condition", "long", name="Very long name " * 8), "condmech.name_too_long", 3),
+    "short-label-too-long": (
+        "case.rst",
+        rst("mechanism", "long", name="Long", short="Very long label " * 8),
+        "condmech.name_too_long",
+        4,
+    ),
+}
+
+# id: (conf.py line, warning type.subtype); the value replaces the default, which is then used.
+CONFIG_CASES = {
+    "levels-not-a-list": 'cm_evidence_levels = "rct"',
+    "levels-bad-entry": 'cm_evidence_levels = [{"id": "Strong", "label": "x", "description": "x", "marker": "x"}]',
+    "findings-missing-key": 'cm_findings = [{"id": "positive", "label": "supports"}]',
+    "name-length-too-small": "cm_max_name_length = 3",
+    "name-length-not-int": 'cm_max_name_length = "80"',
+    "require-citations-not-bool": 'cm_require_citations = "no"',
+    "caption-not-str": "cm_matrix_caption = 5",
+    "export-builders-str": 'cm_export_builders = "html"',
+    "export-formats-unknown": 'cm_export_formats = ["xml"]',
+}
+
+CONF_LINE = 10  # the first line after conftest.BASE_CONF
+
+
+def single_warning(built, path: str, line: int, kind: str) -> str:
+    """Assert the build gave exactly one warning, at *path*:*line*, of type *kind*; return its message."""
+    assert "Traceback" not in built.status + "".join(built.warnings)
+    assert len(built.warnings) == 1, built.warnings
+    pattern = rf"^{re.escape(str(built.app.srcdir / path))}:{line}: WARNING: (.+) \[{re.escape(kind)}\]$"
+    match = re.match(pattern, built.warnings[0])
+    assert match, built.warnings[0]
+    return match.group(1)
+
+
+def assert_rest_builds(built) -> None:
+    base = built.read("base.html")
+    assert 'class="cm-matrix' in base and "cm-link-knee-paracrine" in base
+    assert (built.outdir / "case.html").is_file()
+
+
+@pytest.mark.parametrize(("filename", "text", "kind", "line"), CASES.values(), ids=CASES.keys())
+def test_bad_input_warns_once(write_project, build, filename, text, kind, line):
+    srcdir = write_project({"index.md": INDEX, "base.md": BASE, filename: text})
+    built = build(srcdir)
+    message = single_warning(built, filename, line, kind)
+    assert len(message) > 20
+    assert_rest_builds(built)
+    quiet = build(srcdir, confoverrides={"suppress_warnings": [kind]})
+    assert quiet.warnings == []
+    assert_rest_builds(quiet)
+
+
+@pytest.mark.parametrize("setting", CONFIG_CASES.values(), ids=CONFIG_CASES.keys())
+def test_bad_config_warns_once_and_uses_the_default(write_project, build, setting):
+    name = setting.split(" = ")[0]
+    srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n"}, conf=setting + "\n")
+    built = build(srcdir)
+    message = single_warning(built, "conf.py", CONF_LINE, "condmech.config")
+    assert message.startswith(f"{name}: ") and message.endswith("using the default")
+    assert_rest_builds(built)  # the link with level "rct" and the default finding still counts
+    assert "Randomised trial" in built.read("base.html")
+    assert build(srcdir, confoverrides={"suppress_warnings": ["condmech.config"]}).warnings == []
+
+
+def test_unknown_citation_key_is_reported_once_even_with_several_tables(write_project, build):
+    page = myst("link", **link(cite="nosuchkey, alpha2020")) + "\n:::{cm:matrix}\n:view: list\n:::\n"
+    page += "\n:::{cm:summary} knee\n:::\n"
+    built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}))
+    assert "nosuchkey" in single_warning(built, "case.md", 3, "bibtex.key_not_found")
+    assert built.read("case.html").count(">Alp20<") == 3  # the known key: at the link, in the list and summary
+
+
+def test_role_unknown_id_under_nitpicky_is_not_doubled(write_project, build):
+    srcdir = write_project(
+        {"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n\nSee {cm:mech}`nosuch`.\n"}, conf="nitpicky = True\n"
+    )
+    single_warning(build(srcdir), "case.md", 3, "condmech.unknown_id")
+
+
+def test_long_name_with_a_short_label_is_fine(write_project, build):
+    page = myst("condition", "long", name="Very long name " * 8, short="Long")
+    built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}))
+    assert built.warnings == []
+    assert "Very long name Very long name" in built.read("case.html")
