@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.util.fileutil import copy_asset_file
 
 __version__ = "1.0.0"
 
@@ -16,13 +15,14 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _add_static(app: Sphinx) -> None:
-    """``builder-inited``: put the stylesheet into ``_static`` of HTML-format builders.
+    """``builder-inited``: ship the stylesheet with HTML-format builders.
 
-    Copied directly rather than appended to ``html_static_path``, so the user's
-    configuration is never changed; EPUB packs it like any other static file.
+    This appends to ``html_static_path``, as Sphinx's own graphviz and sphinx-design
+    do: Sphinx 9.0 has no other way to add a static folder (``add_static_dir`` is 9.1+),
+    and copying into the output folder early collides with Sphinx's own static copy.
     """
-    if app.builder.format == "html":
-        copy_asset_file(STATIC_DIR / "condmech.css", Path(app.builder.outdir, "_static"), force=True)
+    if app.builder.format == "html" and str(STATIC_DIR) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC_DIR))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
