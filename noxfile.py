@@ -7,7 +7,10 @@ that were tested), so a fresh machine reproduces the tested stack. Outputs:
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import nox
@@ -32,8 +35,19 @@ def install(session: nox.Session, *groups: str) -> None:
     session.install(*CONSTRAINTS, *packages, "-e", ".")
 
 
+def source_date_epoch() -> str:
+    """SOURCE_DATE_EPOCH as set, else the time of the last commit: dates in the book come from it."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return os.environ["SOURCE_DATE_EPOCH"]
+    result = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False, cwd=ROOT)
+    return result.stdout.strip() or str(int(time.time()))
+
+
 def sphinx(session: nox.Session, builder: str, out: Path, *extra: str) -> None:
-    session.run("sphinx-build", "-b", builder, *STRICT, "-d", str(DOCTREES / builder), "docs", str(out), *extra)
+    session.run(
+        "sphinx-build", "-b", builder, *STRICT, "-d", str(DOCTREES / builder), "docs", str(out), *extra,
+        env={"SOURCE_DATE_EPOCH": source_date_epoch()},
+    )  # fmt: skip
 
 
 @nox.session
@@ -49,7 +63,10 @@ def pdf(session: nox.Session) -> None:
     install(session, "docs")
     latex = BUILD / "latex"
     sphinx(session, "latex", latex, *session.posargs)
-    session.run("make", "-C", str(latex), "all-pdf", 'LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet', external=True)
+    session.run(
+        "make", "-C", str(latex), "all-pdf", "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet",
+        external=True, env={"SOURCE_DATE_EPOCH": source_date_epoch()},
+    )  # fmt: skip
     (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(latex / f"{BOOK}.pdf", BUILD / "pdf" / f"{BOOK}.pdf")
     session.log(f"PDF: {BUILD / 'pdf' / f'{BOOK}.pdf'}")
@@ -94,6 +111,31 @@ def lint(session: nox.Session) -> None:
     install(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def precommit(session: nox.Session) -> None:
+    """The pre-commit checks on every file: spelling, ruff, whitespace, config schemas, references."""
+    session.install(*CONSTRAINTS, "pre-commit")
+    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Reader-grade checks on the book in _build/ (run ``nox -s book`` first); ``-- NAME ...`` picks some.
+
+    The reproducibility check makes two builds of its own. The checks' own tests are
+    part of ``nox -s tests``.
+    """
+    install(session, "check")
+    session.run("python", "-m", "checks", "--build", str(BUILD), *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Build-time benchmarks; report in benchmarks/results/ (options: nox -s bench -- --help)."""
+    install(session, "bench")
+    session.run("python", "-m", "benchmarks", *session.posargs)
 
 
 @nox.session

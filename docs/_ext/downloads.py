@@ -50,6 +50,8 @@ def _menu(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any]
     for group in context.get("header_buttons", []):
         if group.get("label") != "download-buttons":
             continue
+        if not app.config.html_copy_source:  # the theme offers _sources/ even when it is not copied
+            group["buttons"] = [b for b in group["buttons"] if b.get("label") != "download-source-button"]
         for button in group["buttons"]:
             if button.get("label") == "download-pdf-button":
                 button["text"] = "Print page"

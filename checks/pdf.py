@@ -1,0 +1,116 @@
+"""PDF: fonts embedded, outline and metadata present, internal links resolve, no overfull
+box wider than 1pt in the LaTeX log, every page renders."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from checks import Book, verdict
+
+#: Document information entries (and the catalogue's /Lang) a reader's PDF must carry.
+METADATA = ("/Title", "/Author", "/Subject")
+#: Widest overfull box tolerated, in TeX points.
+OVERFULL_LIMIT = 1.0
+OVERFULL = re.compile(r"^Overfull \\[hv]box \((?P<size>[\d.]+)pt too (?:wide|high)\) (?P<where>.*)$", re.MULTILINE)
+
+
+def unembedded_fonts(pdffonts_output: str) -> tuple[int, list[str]]:
+    """From ``pdffonts`` output: (number of fonts, names of those not embedded)."""
+    rows = pdffonts_output.splitlines()[2:]  # after the header and its rule
+    # A long name pushes the other columns right, so read them from the end: emb sub uni object ID.
+    return len(rows), [row.split()[0] for row in rows if row.split()[-5] != "yes"]
+
+
+def overfull_boxes(log: str, limit: float = OVERFULL_LIMIT) -> list[str]:
+    """Overfull boxes in a LaTeX log wider (or higher) than ``limit`` points."""
+    return [f"Overfull box {m['size']}pt {m['where']}" for m in OVERFULL.finditer(log) if float(m["size"]) > limit]
+
+
+def missing_metadata(reader: PdfReader) -> list[str]:
+    """Document information entries and the document language that are missing or empty."""
+    info = reader.metadata or {}
+    missing = [f"no {key} in the document information" for key in METADATA if not str(info.get(key, "")).strip()]
+    if not reader.trailer["/Root"].get("/Lang"):
+        missing.append("no /Lang (document language) in the catalogue")
+    return missing
+
+
+def outline_entries(reader: PdfReader) -> int:
+    """How many bookmarks the outline has, at every level."""
+
+    def count(items: list) -> int:
+        return sum(count(item) if isinstance(item, list) else 1 for item in items)
+
+    return count(reader.outline)
+
+
+def link_problems(reader: PdfReader) -> tuple[int, list[str]]:
+    """Check every internal link annotation: (links checked, those whose destination is missing)."""
+    names = reader.named_destinations
+    pages = {page.indirect_reference for page in reader.pages}
+    checked, problems = 0, []
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else DictionaryObject()
+            if action.get("/S") in ("/URI", "/Launch"):
+                continue
+            checked += 1
+            if action.get("/S") not in (None, "/GoTo"):
+                problems.append(f"page {number}: link of type {action.get('/S')} leaves the document")
+                continue
+            dest = annotation.get("/Dest", action.get("/D"))
+            dest = dest.get_object() if dest is not None else None
+            if isinstance(dest, ArrayObject):
+                if not dest or dest[0] not in pages:
+                    problems.append(f"page {number}: link to a page that is not in the document")
+            elif dest is None or str(dest) not in names:
+                problems.append(f"page {number}: link to missing destination {dest!r}")
+    return checked, problems
+
+
+def render_problems(pdf: Path, pages: int) -> tuple[int, list[str]]:
+    """Render every page at low resolution with pdftoppm: (pages rendered, poppler's errors and missing pages)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), f"{tmp}/page"],
+                                capture_output=True, text=True, check=False)  # fmt: skip
+        rendered = len(list(Path(tmp).glob("page-*.png")))
+    problems = [f"pdftoppm: {line}" for line in result.stderr.splitlines() if line.strip()]
+    if result.returncode != 0 or rendered != pages:
+        problems.append(f"pdftoppm rendered {rendered} of {pages} pages (exit {result.returncode})")
+    return rendered, problems
+
+
+def check(book: Book) -> bool:
+    """Fonts, outline, metadata, internal links, overfull boxes, rendering."""
+    fonts_output = subprocess.run(["pdffonts", str(book.pdf)], capture_output=True, text=True, check=True).stdout
+    fonts, unembedded = unembedded_fonts(fonts_output)
+    reader = PdfReader(book.pdf)
+    pages = len(reader.pages)
+    outline = outline_entries(reader)
+    links, broken = link_problems(reader)
+    overfull = overfull_boxes(book.latex_log.read_text(encoding="utf-8", errors="replace"))
+    rendered, render_errors = render_problems(book.pdf, pages)
+    problems = [
+        *(f"font not embedded: {name}" for name in unembedded),
+        *(["no outline (bookmarks)"] if not outline else []),
+        *missing_metadata(reader),
+        *broken,
+        *overfull,
+        *render_errors,
+    ]
+    figures = (
+        f"{rendered} of {pages} pages rendered, {fonts} fonts ({len(unembedded)} not embedded), "
+        f"{outline} outline entries, {links} internal links ({len(broken)} broken), "
+        f"{len(overfull)} overfull boxes > {OVERFULL_LIMIT:g}pt"
+    )
+    return verdict("pdf", figures, problems)

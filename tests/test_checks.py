@@ -1,0 +1,332 @@
+"""Tests of the reader-grade checks (``checks/``) on small, deliberately broken inputs.
+
+They run in ``nox -s tests`` (the ``test`` group includes the ``check`` group: Playwright,
+axe-core, vnu, pypdf). Like the book tests, they need the system tools from the README's
+quick start (Java, EPUBCheck, poppler-utils, Chromium) and fail without them.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+
+from checks import BOOK, Book, __main__, a11y, epub, html_valid, links, pdf, printing, repro, weight
+from checks.browser import chromium, serve
+
+PAGE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>{}</body></html>\n'
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path: HTML body or whole text) under ``root``; return ``root``."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(PAGE.format(text) if name.endswith(".html") and "<html" not in text else text, "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+# -- links ---------------------------------------------------------------------------------
+
+
+def test_links_reports_missing_files_anchors_and_escapes(tmp_path: Path) -> None:
+    site = write(tmp_path / "html", {
+        "index.html": '<a href="#top" id="top">self</a> <a href="sub/b.html#here">ok</a> <a href="sub/">dir</a>'
+                      '<a href="https://example.org/x">external</a> <a href="mailto:a@b.c">mail</a>',
+        "sub/b.html": '<p id="here">b</p> <a href="../index.html#gone">bad anchor</a> <a href="c.html">missing</a>'
+                      '<a href="../../outside.html">outside</a> <img src="../img.png" alt="">',
+        "sub/index.html": "<p>dir index</p>",
+    })  # fmt: skip
+    checked, anchors, problems = links.broken_links(site, sorted(site.rglob("*.html")))
+    assert checked == 7
+    assert anchors == 3
+    assert problems == [
+        "sub/b.html: '../index.html#gone': no id 'gone' in index.html",
+        "sub/b.html: 'c.html' has no target file",
+        "sub/b.html: '../../outside.html' points outside the site",
+        "sub/b.html: '../img.png' has no target file",
+    ]
+
+
+# -- HTML validity -------------------------------------------------------------------------
+
+
+def test_vnu_finds_errors_in_broken_markup(tmp_path: Path) -> None:
+    page = write(tmp_path, {"bad.html": '<p id="x">one</p><p id="x">two</p><span><div>block in inline</div></span>'})
+    known, errors, _ = html_valid.classify(html_valid.validate([page / "bad.html"]), tmp_path)
+    assert not known
+    assert any("Duplicate ID" in error for error in errors)
+    assert all(error.startswith("bad.html:") for error in errors)
+
+
+def test_known_theme_findings_are_counted_not_failed(tmp_path: Path) -> None:
+    messages = [
+        {"type": "error", "message": "Attribute “autocorrect” not allowed on element “input” at this point."},
+        {"type": "error", "message": "Stray end tag “div”.", "url": f"file:{tmp_path}/a.html", "lastLine": "3"},
+        {"type": "info", "subType": "warning", "message": "Empty heading."},
+        {"type": "info", "subType": "warning", "message": "Something new.", "url": f"file:{tmp_path}/b.html"},
+        {"type": "info", "message": "Trailing slash on void elements has no effect."},
+    ]
+    known, errors, warnings = html_valid.classify(messages, tmp_path)
+    accepted = sorted((k.source, kind, n) for (k, kind), n in known.items())
+    assert accepted == [("theme", "error", 1), ("theme", "warning", 1)]
+    assert errors == ["a.html:3: Stray end tag “div”."]
+    assert warnings == ["b.html:?: Something new."]
+
+
+# -- EPUB ------------------------------------------------------------------------------------
+
+CONTAINER = """<?xml version="1.0"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles>
+<rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"""
+OPF = """<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>t</dc:title>{}</metadata>
+<manifest/><spine/></package>"""
+
+
+def make_epub(path: Path, metadata: str) -> Path:
+    """A deliberately incomplete EPUB (no identifier, language, content or navigation)."""
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/epub+zip", zipfile.ZIP_STORED)
+        book.writestr("META-INF/container.xml", CONTAINER)
+        book.writestr("OEBPS/content.opf", OPF.format(metadata))
+    return path
+
+
+def test_epubcheck_reports_errors_of_a_broken_epub(tmp_path: Path) -> None:
+    found = epub.epubcheck(make_epub(tmp_path / "bad.epub", ""))
+    assert found.get("ERROR") or found.get("FATAL")
+
+
+def test_accessibility_metadata_missing_or_outside_the_vocabulary(tmp_path: Path) -> None:
+    metadata = epub.package_metadata(make_epub(tmp_path / "a.epub", (
+        '<meta property="schema:accessMode">textual</meta><meta property="schema:accessMode">smell</meta>'
+        '<meta property="schema:accessibilityHazard">none</meta><meta property="schema:accessibilitySummary"> </meta>'
+    )))  # fmt: skip
+    assert ("schema:accessMode", "smell") in metadata
+    assert epub.accessibility_problems(metadata) == [
+        "schema:accessMode: 'smell' is not a schema.org value",
+        "schema:accessModeSufficient is missing or empty",
+        "schema:accessibilityFeature is missing or empty",
+        "schema:accessibilitySummary is missing or empty",
+    ]
+
+
+# -- PDF --------------------------------------------------------------------------------------
+
+PDFFONTS = """name                                 type              encoding         emb sub uni object ID
+------------------------------------ ----------------- ---------------- --- --- --- ---------
+ABCDEF+FreeSerif-Identity-H          CID Type 0C       Identity-H       yes yes yes      4  0
+ZCGHNK+FreeSansBoldOblique-Identity-H CID Type 0C       Identity-H       yes yes yes      6  0
+Helvetica                            Type 1            Standard         no  no  no       9  0
+"""
+LOG = r"""Overfull \hbox (0.8pt too wide) in paragraph at lines 10--12
+Overfull \hbox (12.34567pt too wide) in paragraph at lines 40--41
+Underfull \hbox (badness 10000) in paragraph at lines 50--50
+Overfull \vbox (3.0pt too high) has occurred while \output is active
+"""
+
+
+def test_pdffonts_output_names_fonts_not_embedded() -> None:
+    assert pdf.unembedded_fonts(PDFFONTS) == (3, ["Helvetica"])
+
+
+def test_overfull_boxes_over_one_point() -> None:
+    assert pdf.overfull_boxes(LOG) == [
+        "Overfull box 12.34567pt in paragraph at lines 40--41",
+        "Overfull box 3.0pt has occurred while \\output is active",
+    ]
+
+
+def test_bare_pdf_lacks_outline_metadata_and_link_targets(tmp_path: Path) -> None:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_annotation(0, Link(rect=(0, 0, 10, 10), target_page_index=0))
+    writer.add_annotation(0, DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (20, 20, 30, 30)]),
+        NameObject("/A"): DictionaryObject({NameObject("/S"): NameObject("/GoTo"),
+                                            NameObject("/D"): TextStringObject("nowhere")}),
+    }))  # fmt: skip
+    writer.write(tmp_path / "bare.pdf")
+    reader = PdfReader(tmp_path / "bare.pdf")
+    assert pdf.outline_entries(reader) == 0
+    assert pdf.missing_metadata(reader) == [
+        "no /Title in the document information",
+        "no /Author in the document information",
+        "no /Subject in the document information",
+        "no /Lang (document language) in the catalogue",
+    ]
+    assert pdf.link_problems(reader) == (2, ["page 1: link to missing destination 'nowhere'"])
+    assert pdf.render_problems(tmp_path / "bare.pdf", 1) == (1, [])
+
+
+def test_truncated_pdf_does_not_render(tmp_path: Path) -> None:
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(200, 200)
+    writer.write(tmp_path / "whole.pdf")
+    data = (tmp_path / "whole.pdf").read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(data[: len(data) // 3])
+    rendered, problems = pdf.render_problems(tmp_path / "cut.pdf", 3)
+    assert rendered < 3
+    assert problems
+
+
+# -- accessibility -------------------------------------------------------------------------------
+
+
+def test_axe_finds_serious_and_critical_violations(tmp_path: Path, browser: Browser) -> None:
+    site = write(tmp_path, {"p.html": '<main><h1>T</h1><img src="x.png"><p style="color:#ccc">faint</p></main>'})
+    with serve(site) as base:
+        tab = browser.new_page()
+        tab.goto(base + "p.html")
+        version, violations = a11y.axe_violations(tab)
+        tab.close()
+    problems, minor = a11y.sort_violations(violations, "p.html")
+    assert version.startswith("4.")
+    assert {problem.split(": ")[1].split(" ")[0] for problem in problems} == {"image-alt", "color-contrast"}
+    assert not minor
+
+
+def test_lesser_violations_are_counted_by_rule() -> None:
+    violations = [{"id": "rule-a", "impact": "minor", "nodes": [{}, {}]},
+                  {"id": "rule-b", "impact": "critical", "nodes": [{"target": ["#x"]}], "help": "Fix it"}]  # fmt: skip
+    problems, minor = a11y.sort_violations(violations, "light p.html")
+    assert problems == ["light p.html: rule-b (critical, 1 elements, e.g. #x): Fix it"]
+    assert minor == {"rule-a (minor)": 2}
+
+
+def test_audit_fails_pages_that_ignore_dark_mode(tmp_path: Path, browser: Browser) -> None:
+    switch = "<script>document.documentElement.dataset.theme = localStorage.getItem('mode') || 'light';</script>"
+    site = write(tmp_path, {"themed.html": f"<main><h1>T</h1>{switch}</main>", "plain.html": "<main><h1>P</h1></main>"})
+    with serve(site) as base:
+        _, problems, _ = a11y.audit(browser, base, ["themed.html", "plain.html"])
+    assert problems == [
+        "light plain.html: the page shows data-theme=None, not 'light'",
+        "dark plain.html: the page shows data-theme=None, not 'dark'",
+    ]
+
+
+# -- page weight -------------------------------------------------------------------------------
+
+
+def test_weight_blocks_and_reports_third_party_and_missing_requests(tmp_path: Path, browser: Browser) -> None:
+    site = write(tmp_path, {
+        "p.html": '<link rel="stylesheet" href="s.css"><script src="https://cdn.example.invalid/x.js"></script>'
+                  '<img src="missing.png" alt="gone">',
+        "s.css": "body { color: #222; }\n" * 200,
+    })  # fmt: skip
+    with serve(site) as base:
+        measured = weight.weigh(browser, base, site, "p.html")
+    assert measured.requests == 3
+    assert measured.third_party == ("https://cdn.example.invalid/x.js",)
+    assert measured.missing == ("missing.png",)
+    assert measured.transferred == weight.transfer_size(site / "p.html") + weight.transfer_size(site / "s.css")
+    assert weight.transfer_size(site / "s.css") < (site / "s.css").stat().st_size / 10  # gzip
+
+
+def test_over_budget() -> None:
+    big = weight.Weight("big.html", weight.BUDGET_REQUESTS + 1, weight.BUDGET_BYTES + 1, ("http://x.org/a",), ())
+    pages = [weight.Weight("ok.html", 3, 1_000, (), ()), big]
+    assert [p.split(": ")[1] for p in weight.over_budget(pages)] == [
+        f"{(weight.BUDGET_BYTES + 1) / 1000:.0f} KB > budget {weight.BUDGET_BYTES / 1000:.0f} KB",
+        f"{weight.BUDGET_REQUESTS + 1} requests > budget {weight.BUDGET_REQUESTS}",
+        "third-party request http://x.org/a",
+    ]
+
+
+# -- print -------------------------------------------------------------------------------------
+
+
+def test_contrast_on_white() -> None:
+    assert printing.contrast_on_white("rgb(255, 255, 255)") == pytest.approx(1.0)
+    assert printing.contrast_on_white("rgba(0, 0, 0, 1)") == pytest.approx(21.0)
+    assert printing.contrast_on_white("rgb(206, 214, 221)") < printing.MIN_CONTRAST  # the theme's dark-mode text
+
+
+def test_print_layout_problems(tmp_path: Path, browser: Browser) -> None:
+    site = write(tmp_path, {"p.html": (
+        '<header class="bd-header">navigation</header><article class="bd-article">'
+        '<p style="color: rgb(200, 200, 200)">faint</p><pre style="overflow: auto">' + "x" * 400 + "</pre>"
+        '<div style="width: 2000px">wide</div></article>'
+    )})  # fmt: skip
+    with serve(site) as base:
+        tab = browser.new_page(viewport={"width": printing.PAPER_WIDTH, "height": 800})
+        tab.goto(base + "p.html")
+        problems = printing.print_problems(tab, "p.html")
+        tab.close()
+    assert [p.split(": ")[1] for p in problems] == [
+        "navigation prints",
+        f"printed content is {2000 + 8}px wide, the paper {printing.PAPER_WIDTH}px",
+        "content cut off in print",
+        "body text rgb(200, 200, 200) prints at contrast 1.7 on white",
+    ]
+
+
+# -- reproducibility ---------------------------------------------------------------------------
+
+
+def test_tree_differences(tmp_path: Path) -> None:
+    a = write(tmp_path / "a", {"same.txt": "1", "changed.txt": "1", "only-a.txt": "1", "d/deep.txt": "x"})
+    b = write(tmp_path / "b", {"same.txt": "1", "changed.txt": "2", "d/deep.txt": "y", "d/only-b.txt": "1"})
+    assert repro.tree_differences(a, b) == ["changed.txt", "d/deep.txt", "d/only-b.txt (only in one build)",
+                                            "only-a.txt (only in one build)"]  # fmt: skip
+
+
+def test_zip_differences_name_what_differs(tmp_path: Path) -> None:
+    def pack(name: str, text: str, when: tuple[int, ...]) -> Path:
+        with zipfile.ZipFile(tmp_path / name, "w") as z:
+            z.writestr(zipfile.ZipInfo("a.xhtml", when), text)
+        return tmp_path / name
+
+    first = pack("1.epub", "same", (2025, 1, 1, 0, 0, 0))
+    later = pack("2.epub", "same", (2026, 1, 1, 0, 0, 0))
+    assert repro.zip_differences(first, later) == ["zip time or mode of a.xhtml"]
+    assert repro.zip_differences(first, pack("3.epub", "other", (2025, 1, 1, 0, 0, 0))) == ["content of a.xhtml"]
+
+
+def test_compare_builds_flags_changed_outputs(tmp_path: Path) -> None:
+    books = []
+    for name, text in (("one", "x"), ("two", "y")):
+        book = Book(tmp_path / name)
+        write(book.html, {"index.html": "<p>same</p>", "_static/s.css": text})
+        book.pdf.parent.mkdir()
+        book.pdf.write_bytes(b"%PDF " + text.encode())
+        book.epub.parent.mkdir()
+        with zipfile.ZipFile(book.epub, "w") as z:
+            z.writestr(zipfile.ZipInfo("mimetype", (2025, 1, 1, 0, 0, 0)), "application/epub+zip")
+        books.append(book)
+    assert repro.compare(*books) == (4, ["HTML _static/s.css differs", "PDF bytes differ"])
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_main_fails_when_a_check_fails(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(__main__, "CHECKS", {"good": lambda book: True, "bad": lambda book: False})
+    assert __main__.main(["--build", "x", "good"]) == 0
+    assert __main__.main(["--build", "x"]) == 1
+    assert "FAILED 1 of 2 checks: bad" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        __main__.main(["nosuch"])
+
+
+def test_book_paths_and_pages(tmp_path: Path) -> None:
+    book = Book(tmp_path)
+    write(book.html, {"index.html": "", "a/b.html": "", "_static/webpack-macros.html": "{% macro x() %}{% endmacro %}"})
+    assert book.epub == tmp_path / "epub" / f"{BOOK}.epub"
+    assert book.urls() == ["a/b.html", "index.html"]
