@@ -74,8 +74,9 @@ def pdf(session: nox.Session) -> None:
 
 @nox.session
 def epub(session: nox.Session) -> None:
-    """EPUB 3 in _build/epub/ (doctrees kept outside, so nothing stray is packed)."""
+    """EPUB 3 in _build/epub/ (emptied first and doctrees kept outside, so nothing stray is packed)."""
     install(session, "docs")
+    shutil.rmtree(BUILD / "epub", ignore_errors=True)
     sphinx(session, "epub", BUILD / "epub", *session.posargs)
 
 
