@@ -22,7 +22,7 @@ from pathlib import Path
 from checks import BOOK, Book, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
-#: Used when the environment sets no SOURCE_DATE_EPOCH (2025-11-25 00:00 UTC).
+#: Used when the environment sets no SOURCE_DATE_EPOCH (2026-11-25 00:00 UTC).
 DEFAULT_EPOCH = "1795564800"
 NOT_COMPARED = ("latex/*.log: TeX writes the time of the run", "latex/*.fdb_latexmk: latexmk records file times",
                 "doctrees/: Sphinx's cache records when it read each file")  # fmt: skip
