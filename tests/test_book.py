@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,36 +22,13 @@ import pytest
 from pybtex.database import parse_file
 from pypdf import PdfReader
 
+from checks import BOOK, Book
+
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
-BOOK = "stem-cell-pain-guide"
 ARTICLE_DIR = ROOT.parent / "shared" / "source-article"
 
 pytestmark = pytest.mark.book
-
-
-@dataclass(frozen=True)
-class Book:
-    """Where one complete build of the book went, and what each builder warned."""
-
-    out: Path
-    warnings: dict[str, str]
-
-    @property
-    def html(self) -> Path:
-        return self.out / "html"
-
-    @property
-    def pdf(self) -> Path:
-        return self.out / "pdf" / f"{BOOK}.pdf"
-
-    @property
-    def epub(self) -> Path:
-        return self.out / "epub" / f"{BOOK}.epub"
-
-    @property
-    def latex_log(self) -> Path:
-        return self.out / "latex" / f"{BOOK}.log"
 
 
 def _sphinx(builder: str, out: Path, doctrees: Path, env: dict[str, str]) -> str:
@@ -67,7 +43,8 @@ def _sphinx(builder: str, out: Path, doctrees: Path, env: dict[str, str]) -> str
 
 
 @pytest.fixture(scope="session")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Book, dict[str, str]]:
+    """The book in all formats, and what each builder warned."""
     out = tmp_path_factory.mktemp("book")
     env = {**os.environ, "BOOK_BUILD_DIR": str(out), "SOURCE_DATE_EPOCH": "1795564800"}
     doctrees = out / "doctrees"
@@ -80,7 +57,12 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     shutil.copyfile(out / "latex" / f"{BOOK}.pdf", out / "pdf" / f"{BOOK}.pdf")
     warnings["epub"] = _sphinx("epub", out / "epub", doctrees, env)
     warnings["html"] = _sphinx("html", out / "html", doctrees, env)
-    return Book(out, warnings)
+    return Book(out), warnings
+
+
+@pytest.fixture(scope="session")
+def book(built: tuple[Book, dict[str, str]]) -> Book:
+    return built[0]
 
 
 class _Text(HTMLParser):
@@ -130,12 +112,12 @@ def _book_text(book: Book) -> str:
 
 
 @pytest.mark.parametrize("builder", ["latex", "epub", "html"])
-def test_builds_with_zero_warnings(book: Book, builder: str) -> None:
-    assert book.warnings[builder] == ""
+def test_builds_with_zero_warnings(built: tuple[Book, dict[str, str]], builder: str) -> None:
+    assert built[1][builder] == ""
 
 
 def test_every_chapter_is_in_the_toctree(book: Book) -> None:
-    with (book.out / "doctrees" / "html" / "environment.pickle").open("rb") as f:
+    with (book.root / "doctrees" / "html" / "environment.pickle").open("rb") as f:
         env = pickle.load(f)
     included = {doc for children in env.toctree_includes.values() for doc in children}
     sources = {str(p.relative_to(DOCS).with_suffix("")) for p in DOCS.rglob("*.md") if "_" not in p.parts[0][:1]}
