@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -153,6 +154,16 @@ def test_bibliography_page_lists_every_entry(book: Book) -> None:
     html = (book.html / "back" / "bibliography.html").read_text(encoding="utf-8")
     entries = re.findall(r'<div class="citation" id="', html) or re.findall(r'role="doc-biblioentry"', html)
     assert len(entries) == len(parse_file(ROOT / "references.bib").entries)
+
+
+def test_bibliography_is_in_author_order(book: Book) -> None:
+    """Sorted by first author as a reader expects, accents folded ("Álvaro" among the A's)."""
+    html = (book.html / "back" / "bibliography.html").read_text(encoding="utf-8")
+    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>([^<]+)', html)
+    firsts = [re.split(r"[ ,]", label)[0] for label in labels]
+    folded = ["".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+              for name in firsts]  # fmt: skip
+    assert len(labels) > 40 and folded == sorted(folded)
 
 
 def test_references_match_the_verified_list() -> None:

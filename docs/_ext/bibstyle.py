@@ -6,21 +6,25 @@ so the reference list reads the same way as the author-year citations in the tex
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from docutils import nodes
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
-from pybtex.style.sorting.author_year_title import SortingStyle
+from pybtex.style.sorting import BaseSortingStyle
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 
 def _surname(entry: Entry) -> str:
     people = entry.persons.get("author") or entry.persons.get("editor") or []
+    if people and str(people[-1]) == "others":  # "A and others": always "et al."
+        return " ".join(people[0].prelast_names + people[0].last_names) + " et al."
     if not people:
         return entry.fields.get("organization") or entry.fields.get("title", "Anon").split(":")[0]
     first = " ".join(people[0].prelast_names + people[0].last_names)
@@ -37,7 +41,7 @@ class AuthorYearLabelStyle(BaseLabelStyle):
 
     def format_labels(self, sorted_entries: Iterable[Entry]) -> Iterator[str]:
         entries = list(sorted_entries)
-        labels = [f"{_surname(e)} {e.fields.get('year', 'n.d.')}".replace("{", "").replace("}", "") for e in entries]
+        labels = [Text.from_latex(f"{_surname(e)} {e.fields.get('year', 'n.d.')}").render_as("text") for e in entries]
         counts = Counter(labels)
         seen: Counter[str] = Counter()
         for label in labels:
@@ -48,13 +52,32 @@ class AuthorYearLabelStyle(BaseLabelStyle):
                 yield label
 
 
+def _fold(text: str) -> str:
+    """*text* without braces and accents, lower-case, so "Álvaro" sorts with "Alvaro"."""
+    text = unicodedata.normalize("NFKD", text.replace("{", "").replace("}", ""))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+class AuthorYearSortingStyle(BaseSortingStyle):
+    """First author's surname, then one author, two, or more ("et al."), then year and title.
+
+    The order of an author-year reference list; accents and braces do not count.
+    """
+
+    def sorting_key(self, entry: Entry) -> tuple[str, ...]:
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        first = " ".join(people[0].prelast_names + people[0].last_names) if people else entry.fields.get("title", "")
+        group = "3" if people and str(people[-1]) == "others" else str(min(len(people), 3))
+        return (_fold(first), group, entry.fields.get("year", "9999"), _fold(entry.fields.get("title", "")))
+
+
 class AuthorYearStyle(PlainStyle):
     default_label_style = "authoryear"
-    default_sorting_style = "author_year_title"
+    default_sorting_style = "author_year_title_folded"
 
 
 register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabelStyle)
-register_plugin("pybtex.style.sorting", "author_year_title", SortingStyle, force=True)
+register_plugin("pybtex.style.sorting", "author_year_title_folded", AuthorYearSortingStyle)
 register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
 
 
