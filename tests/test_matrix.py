@@ -226,7 +226,7 @@ def test_render_cites_only_known_keys_and_shortens_long_names():
     long = cond("long", "A condition with a very long display name")
     model = matrix.build((long,), MECHANISMS, [link("long", "regen", "rct", cites=("known", "unknown"))], CFG)
     table = render.render(request("matrix"), model, CFG, "Caption", {"known"})[1]
-    cites = [x for x in table.findall(addnodes.pending_xref) if x["refdomain"] == "cite"]
+    cites = [x for x in table.findall(addnodes.pending_xref) if x["reftype"] == "cite"]
     assert [x["reftarget"] for x in cites] == ["known"]
     stub = next(iter(table.findall(nodes.tbody))).children[0].children[0].astext()
     assert len(stub) <= CFG.max_name_length

@@ -72,6 +72,8 @@ class CondMechDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._winners: dict[tuple[str, str], Definition] | None = None
+        #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
+        self._cited: dict[tuple[str, str, str], nodes.Element] = {}
         #: Facts of documents purged during this build, as they were before.
         self._purged: dict[str, Facts] = {}
         #: Documents read during this build.
@@ -90,6 +92,7 @@ class CondMechDomain(Domain):
         for part in self.initial_data:
             self.data[part].pop(docname, None)
         self._winners = None
+        self._cited = {}
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -97,6 +100,7 @@ class CondMechDomain(Domain):
                 if docname in otherdata[part]:
                     self.data[part][docname] = otherdata[part][docname]
         self._winners = None
+        self._cited = {}
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Collect the facts of *docname* from its doctree (after all transforms)."""
@@ -135,6 +139,7 @@ class CondMechDomain(Domain):
         if refs:
             self.data["refs"][docname] = refs
         self._winners = None
+        self._cited = {}
 
     # -- derived views -----------------------------------------------------------
 
@@ -256,13 +261,32 @@ class CondMechDomain(Domain):
         target: str,
         node: addnodes.pending_xref,
         contnode: nodes.Element,
-    ) -> nodes.reference | None:
+    ) -> nodes.Element | None:
         if typ == "assertion":
             return make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
+        if typ == "cite":
+            return self._citation(env, fromdocname, builder, target, node, contnode)
         definition = self.winners.get((ROLE_KINDS.get(typ, typ), target))
         if definition is None:
             return None
         return self._refnode(builder, fromdocname, definition, node, contnode)
+
+    def _citation(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        key: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.Element:
+        """A table's citation of *key*: bibtex's ``cite:p`` output, formatted once per page."""
+        cached = (builder.name, fromdocname, key)
+        if cached not in self._cited:
+            self._cited[cached] = env.get_domain("cite").resolve_xref(
+                env, fromdocname, builder, "p", key, node, contnode
+            )
+        return self._cited[cached].deepcopy()
 
     def resolve_any_xref(
         self,

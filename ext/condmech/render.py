@@ -79,19 +79,26 @@ def _backlinks(assertions: Sequence[Assertion], docname: str) -> list[nodes.Node
     return result
 
 
-def _citations(keys: Iterable[str], docname: str, known: set[str]) -> addnodes.pending_xref | None:
-    """One parenthetical citation through sphinxcontrib-bibtex, for keys it knows.
+def _citations(keys: Iterable[str], docname: str, known: set[str]) -> nodes.paragraph | None:
+    """The sources of a cell, one citation per key, for the keys sphinxcontrib-bibtex knows.
 
-    Unknown keys were already reported at the ``cm:link`` (``bibtex.key_not_found``).
+    Each key is a ``cm:cite`` reference that the domain resolves through bibtex once
+    per page and key (a cell repeats keys of many links; bibtex formats each
+    reference anew on every call). Unknown keys were already reported at the
+    ``cm:link`` (``bibtex.key_not_found``).
     """
     found = [key for key in keys if key in known]
     if not found:
         return None
-    target = ",".join(found)
-    return addnodes.pending_xref(
-        "", nodes.inline(target, target), refdomain="cite", reftype="p", reftarget=target,
-        refdoc=docname, refexplicit=False, refwarn=True,
-    )  # fmt: skip
+    para = nodes.paragraph("", "", classes=["cm-cites"])
+    for index, key in enumerate(found):
+        if index:
+            para += nodes.Text(" ")
+        para += addnodes.pending_xref(
+            "", nodes.inline(key, key), refdomain="cm", reftype="cite", reftarget=key,
+            refdoc=docname, refexplicit=False, refwarn=False, cm_generated=True,
+        )  # fmt: skip
+    return para
 
 
 def _cell_body(cell: Cell, docname: str, known: set[str]) -> list[nodes.Element]:
@@ -103,7 +110,7 @@ def _cell_body(cell: Cell, docname: str, known: set[str]) -> list[nodes.Element]
     ]
     cited = _citations(cell.citations, docname, known)
     if cited is not None:
-        body.append(nodes.paragraph("", "", cited, classes=["cm-cites"]))
+        body.append(cited)
     return body
 
 
@@ -153,7 +160,7 @@ def _item(definition: Definition, cell: Cell, docname: str, cfg: CmConfig, known
     cited = _citations(cell.citations, docname, known)
     if cited is not None:
         para += nodes.Text(" ")
-        para += cited
+        para.extend(cited.children)
     return nodes.list_item("", para)
 
 
