@@ -1,0 +1,1 @@
+"""Build-time benchmarks of the book and of the condmech extension (``nox -s bench``)."""

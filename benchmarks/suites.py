@@ -1,0 +1,273 @@
+"""The measured builds: the real book (clean and incremental) and the synthetic corpora.
+
+Every build is a separate ``python -m sphinx`` process. Builds that are compared
+with each other run interleaved, in alternating order (A B C, C B A, ...), so that
+the load of a shared machine spreads over all of them.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+import shutil
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import corpus, measure
+
+ROOT = Path(__file__).parent.parent
+BOOK = "stem-cell-pain-guide"
+#: The book's build options without -W: a warning is counted, not fatal, in a benchmark.
+BOOK_OPTIONS = ("--keep-going", "-n")
+LATEXMK = ("LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet",)
+
+#: Not copied with the book (the docs include files from the repository's root, such as CONTRIBUTING.md).
+COPY_IGNORE = {".git", ".venv", ".nox", "_build", "benchmarks", "tests", "ext"}
+
+Log = Callable[[str], None]
+
+
+def _rounds(repeat: int, items: Sequence[str]) -> list[list[str]]:
+    """*items* in alternating order for each of *repeat* rounds."""
+    return [list(items) if r % 2 == 0 else list(reversed(items)) for r in range(repeat)]
+
+
+def _clean(*paths: Path) -> None:
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _ratio(a: Sequence[measure.Run], b: Sequence[measure.Run]) -> dict[str, Any]:
+    """a / b of the median wall and CPU times, of the fastest runs, and per round (the spread shows the noise)."""
+    paired = [x.wall_s / y.wall_s for x, y in zip(a, b, strict=True)]
+    return {
+        "wall": round(statistics.median(r.wall_s for r in a) / statistics.median(r.wall_s for r in b), 3),
+        "cpu": round(statistics.median(r.cpu_s for r in a) / statistics.median(r.cpu_s for r in b), 3),
+        "best": round(min(r.wall_s for r in a) / min(r.wall_s for r in b), 3),
+        "paired_wall": [round(p, 3) for p in paired],
+    }
+
+
+# -- the real book ---------------------------------------------------------------
+
+
+ADDED = "\nA sentence added by the benchmark.\n"
+OTHER_FINDING = {"positive": "negative", "negative": "positive", "mixed": "positive"}
+
+
+def _replace_first(pattern: str, text: str, replace: Callable[[str], str]) -> str:
+    """*text* with the group captured by the first match of *pattern* replaced by ``replace(group)``."""
+    match = re.search(pattern, text, flags=re.MULTILINE)
+    if match is None:
+        raise ValueError(f"the chapter has no line matching {pattern!r}")
+    return text[: match.start(1)] + replace(match.group(1)) + text[match.end(1) :]
+
+
+#: Kinds of edit to one chapter: name -> (description, function from the original text to the edited one).
+EDITS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "prose": ("one sentence of prose added or removed", lambda text: text + ADDED),
+    "link": (
+        "the :finding: of the chapter's first cm:link changed",
+        lambda text: _replace_first(r"^:finding: (\w+)$", text, OTHER_FINDING.__getitem__),
+    ),
+    "name": (
+        "the :name: of the chapter's cm:condition changed",
+        lambda text: _replace_first(r"^:::\{cm:condition\} \S+\n:name: (.+)$", text, lambda name: name + " (revised)"),
+    ),
+}
+
+
+TABLE_CLASS = re.compile(r'class="[^"]*\bcm-(?:matrix|list-view|summary)\b')
+BIBLIOGRAPHY_CLASS = re.compile(r'class="[^"]*\bcitation-list\b')
+CONDITION_ID = re.compile(r'id="(cm-condition-[^"]+)"')
+
+
+def expected_pages(html: Path, doctrees: Path, chapter: str) -> dict[str, dict[str, list[str]]]:
+    """For each kind of edit, the pages an incremental rebuild may rewrite, from a clean build's output.
+
+    ``core``: what the target names: the chapter; for a changed link, also the pages
+    showing a table; for a renamed condition, also the pages linking to it. ``parents``:
+    the pages whose toctree lists a core page (Sphinx rewrites them for any rewritten page).
+    ``by_design``: the bibliography pages (and their parents), which the extension rewrites
+    whenever a page was re-read (sphinxcontrib-bibtex does not, and would go stale).
+    """
+    with (doctrees / "environment.pickle").open("rb") as file:
+        env = pickle.load(file)
+    parents_of: dict[str, set[str]] = env.files_to_rebuild
+    pages = {name: (html / f"{name}.html").read_text(encoding="utf-8") for name in env.all_docs}
+
+    def parents(names: set[str]) -> set[str]:
+        return {parent for name in names for parent in parents_of.get(name, ())} - names
+
+    tables = {name for name, text in pages.items() if TABLE_CLASS.search(text)}
+    anchor = CONDITION_ID.search(pages[chapter])
+    linking = {name for name, text in pages.items() if anchor and f'#{anchor.group(1)}"' in text}
+    bibliography = {name for name, text in pages.items() if BIBLIOGRAPHY_CLASS.search(text)}
+    result = {}
+    for edit, core in (("prose", {chapter}), ("link", {chapter} | tables), ("name", {chapter} | tables | linking)):
+        allowed = core | parents(core)
+        result[edit] = {
+            "core": sorted(core),
+            "parents": sorted(parents(core)),
+            "by_design": sorted((bibliography | parents(bibliography)) - allowed),
+        }
+    return result
+
+
+def book_suite(work: Path, repeat: int, formats: Sequence[str], chapter: str, log: Log) -> dict[str, Any]:
+    """Clean builds per format, then incremental HTML rebuilds after each kind of edit."""
+    book = work / "book"
+    _clean(book)
+    shutil.copytree(ROOT, book, ignore=lambda folder, names: COPY_IGNORE & set(names) if folder == str(ROOT) else ())
+    docs, build = book / "docs", book / "_build"
+    env = {"BOOK_BUILD_DIR": str(build)}  # conf.py offers the PDF and EPUB found there
+
+    def sphinx(builder: str, name: str) -> measure.Run:
+        command = measure.sphinx(builder, docs, build / builder, build / "doctrees" / builder, *BOOK_OPTIONS)
+        return measure.run(command, book / "logs" / name, env=env)
+
+    steps: dict[str, list[measure.Run]] = {}
+    order = [f for f in ("pdf", "epub", "html") if f in formats]  # the order of `nox -s book`
+    for round_number in range(1, repeat + 1):
+        for fmt in order:
+            _clean(build / "doctrees", *(build / d for d in (("latex", "pdf") if fmt == "pdf" else (fmt,))))
+            if fmt == "pdf":
+                steps.setdefault("latex", []).append(sphinx("latex", f"latex-{round_number}"))
+                make = ["make", "-C", str(build / "latex"), "all-pdf", *LATEXMK]
+                steps.setdefault("pdf", []).append(measure.run(make, book / "logs" / f"pdf-{round_number}"))
+                (build / "pdf").mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(build / "latex" / f"{BOOK}.pdf", build / "pdf" / f"{BOOK}.pdf")
+            else:
+                steps.setdefault(fmt, []).append(sphinx(fmt, f"{fmt}-{round_number}"))
+            for step in ("latex", "pdf") if fmt == "pdf" else (fmt,):
+                last = steps[step][-1]
+                log(f"book {step} {round_number}/{repeat}: {last}")
+    result: dict[str, Any] = {
+        "chapter": chapter,
+        "clean": {step: measure.summary(runs) for step, runs in steps.items()},
+        "incremental": {},
+    }
+    if "html" not in formats:
+        return result
+    # Incremental: each edit is applied, then undone, then applied...; every rebuild sees one change.
+    expected = expected_pages(build / "html", build / "doctrees" / "html", chapter)
+    path = docs / f"{chapter}.md"
+    original = path.read_text(encoding="utf-8")
+    applied: set[str] = set()
+    runs: dict[str, list[measure.Run]] = {}
+    for round_number in range(1, repeat + 1):
+        for name in EDITS:
+            applied ^= {name}
+            text = original
+            for edit in (e for e in EDITS if e in applied):  # in a fixed order
+                text = EDITS[edit][1](text)
+            path.write_text(text, encoding="utf-8")
+            run = sphinx("html", f"incremental-{name}-{round_number}")
+            runs.setdefault(name, []).append(run)
+            log(f"book edit {name} {round_number}/{repeat}: {run}")
+    path.write_text(original, encoding="utf-8")
+    for name, edit_runs in runs.items():
+        pages = expected[name]
+        written = {doc for run in edit_runs for doc in run.written}
+        allowed = {doc for key in ("core", "parents") for doc in pages[key]}
+        result["incremental"][name] = {
+            "edit": EDITS[name][0],
+            **measure.summary(edit_runs, names=True),
+            "read_docs": sorted({doc for run in edit_runs for doc in run.read}),
+            "written_docs": sorted(written),
+            **pages,
+            "unexpected": sorted(written - allowed - set(pages["by_design"])),
+            "missing": sorted(allowed - written),
+        }
+    return result
+
+
+# -- synthetic corpora ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Variant:
+    markup: str
+    label: str
+    theme: str = "alabaster"
+    full_navigation: bool = False
+
+
+VARIANTS = {
+    "plain": Variant("plain", "plain admonitions, no extension (baseline)"),
+    "condmech": Variant("condmech", "condmech: cm:link + one cm:matrix"),
+    "todo": Variant("todo", "sphinx.ext.todo: each link a todo + one todolist"),
+    "needs": Variant("needs", "sphinx-needs: each link a need + one needtable"),
+    "condmech-book": Variant(
+        "condmech", "condmech, sphinx-book-theme (collapse_navbar, as the book)", "sphinx_book_theme"
+    ),
+    "condmech-book-fullnav": Variant(
+        "condmech", "condmech, sphinx-book-theme default (full navigation)", "sphinx_book_theme", full_navigation=True
+    ),
+}
+#: (numerator, denominator) pairs reported as ratios of build time.
+RATIOS = (
+    ("condmech", "plain"),
+    ("todo", "plain"),
+    ("needs", "plain"),
+    ("todo", "condmech"),
+    ("needs", "condmech"),
+    ("condmech-book", "condmech"),
+    ("condmech-book-fullnav", "condmech"),
+)
+
+
+def corpus_suite(
+    work: Path,
+    sizes: Sequence[int],
+    theme_sizes: Sequence[int],
+    full_nav_sizes: Sequence[int],
+    repeat: int,
+    links: int,
+    log: Log,
+    variants: Sequence[str] = tuple(VARIANTS),
+) -> dict[str, Any]:
+    """Clean HTML builds of each variant (of *variants*) of each size, interleaved."""
+    results: dict[str, Any] = {
+        "links_per_page": links,
+        "variants": {k: v.label for k, v in VARIANTS.items()},
+        "sizes": {},
+    }
+    for size in sizes:
+        names = ["plain", "condmech", "todo", "needs"]
+        names += ["condmech-book"] * (size in theme_sizes) + ["condmech-book-fullnav"] * (size in full_nav_sizes)
+        names = [name for name in names if name in variants]
+        base = work / f"corpus-{size}"
+        words = {}
+        for name in names:
+            v = VARIANTS[name]
+            generated = corpus.generate(
+                base / name / "src",
+                size,
+                v.markup,
+                links_per_page=links,
+                theme=v.theme,
+                full_navigation=v.full_navigation,
+            )
+            words[name] = generated.words
+        runs: dict[str, list[measure.Run]] = {name: [] for name in names}
+        for round_number, order in enumerate(_rounds(repeat, names), start=1):
+            for name in order:
+                out, doctrees = base / name / "html", base / name / "doctrees"
+                _clean(out, doctrees)
+                run = measure.run(
+                    measure.sphinx("html", base / name / "src", out, doctrees), base / name / f"log-{round_number}"
+                )
+                runs[name].append(run)
+                log(f"N={size} {name} {round_number}/{repeat}: {run}")
+        results["sizes"][str(size)] = {
+            "pages": size,
+            "links": size * links,
+            "words": words,
+            "builds": {name: measure.summary(r) for name, r in runs.items()},
+            "ratios": {f"{a}/{b}": _ratio(runs[a], runs[b]) for a, b in RATIOS if a in runs and b in runs},
+        }
+    return results

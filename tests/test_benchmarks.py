@@ -1,0 +1,122 @@
+"""The benchmark tools run, at a tiny size: the corpus generator, the harness and the report.
+
+No timing is asserted: only that every build succeeds without warnings and that the
+report holds what the contributor docs summarise.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+NEEDS_ID = re.compile(r"^[A-Z0-9_]{5,}")  # sphinx-needs' default needs_id_regex
+
+
+@pytest.fixture
+def bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The ``benchmarks`` package (it lives at the repository root and is not installed)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    for module in ("corpus", "tables"):
+        importlib.import_module(f"benchmarks.{module}")
+    return importlib.import_module("benchmarks")
+
+
+def _cited(text: str) -> list[str]:
+    """Citation keys in order, from ``{cite:p}`` roles and ``:cite:`` options alike."""
+    keys = re.findall(r"\{cite:p\}`([^`]+)`|^:cite: (.+)$", text, flags=re.MULTILINE)
+    return [key.strip() for pair in keys for group in pair if group for key in re.split(r"[,\s]+", group) if key]
+
+
+def test_generator_writes_the_same_book_in_each_markup(bench: ModuleType, tmp_path: Path) -> None:
+    pages, links = 3, 2
+    texts = {}
+    for markup in bench.corpus.MARKUPS:
+        info = bench.corpus.generate(tmp_path / markup, pages, markup, links_per_page=links)
+        assert info.links == pages * links
+        chapters = sorted((tmp_path / markup).glob("part-*/chapter-*.md"))
+        assert len(chapters) == pages
+        texts[markup] = "\n".join(path.read_text(encoding="utf-8") for path in chapters)
+        assert (tmp_path / markup / "references.bib").is_file()
+    assert texts["condmech"].count(":::{cm:link}") == pages * links
+    assert texts["todo"].count(":::{todo}") == pages * links
+    ids = re.findall(r"^:id: (\S+)$", texts["needs"], flags=re.MULTILINE)
+    assert len(ids) == len(set(ids)) == pages * links
+    assert all(NEEDS_ID.match(ident) for ident in ids)
+    assert "{cm:" not in texts["plain"] + texts["todo"] + texts["needs"]
+    # Only the declarations differ: the same headings and the same citations, in the same order.
+    headings = re.compile(r"^#+ .+$", flags=re.MULTILINE)
+    for markup in ("plain", "todo", "needs"):
+        assert headings.findall(texts[markup]) == headings.findall(texts["condmech"])
+        assert _cited(texts[markup]) == _cited(texts["condmech"])
+    assert "cm:matrix" in (tmp_path / "condmech" / "table.md").read_text(encoding="utf-8")
+
+
+def test_fit_recovers_a_line(bench: ModuleType) -> None:
+    sizes = [100, 1000, 10_000]
+    fit = bench.tables.fit(sizes, [0.002 + 3e-6 * n for n in sizes])
+    assert fit["slope_us_per_link"] == pytest.approx(3.0)
+    assert fit["intercept_ms"] == pytest.approx(2.0)
+    assert fit["r2"] == pytest.approx(1.0)
+    assert fit["exponent"] == pytest.approx(math.log10(0.032 / 0.005))  # the fixed cost still shows
+    quadratic = bench.tables.fit(sizes, [1e-9 * n * n for n in sizes])
+    assert quadratic["exponent"] == pytest.approx(2.0)
+
+
+def _harness(tmp_path: Path, *options: str) -> dict:
+    out = tmp_path / "report"
+    command = [sys.executable, "-m", "benchmarks", "--repeat", "1", "--work", str(tmp_path / "work"), "--out", str(out)]
+    result = subprocess.run([*command, *options], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Benchmark report")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["machine"]["cores"] >= 1
+    assert report["machine"]["packages"]["sphinx"]
+    return report
+
+
+def test_harness_measures_every_variant_and_the_table(tmp_path: Path) -> None:
+    variants = ["plain", "condmech", "todo", "condmech-book", "condmech-book-fullnav"]
+    if importlib.util.find_spec("sphinx_needs"):  # in the bench group, not the test group
+        variants.append("needs")
+    report = _harness(
+        tmp_path, "--suites", "corpus,table", "--sizes", "2", "--theme-sizes", "2", "--full-nav-sizes", "2",
+        "--variants", ",".join(variants), "--table-sizes", "10,100",
+    )  # fmt: skip
+    size = report["corpus"]["sizes"]["2"]
+    assert set(size["builds"]) == set(variants)
+    for name, build in size["builds"].items():
+        assert build["warnings"] == 0, name
+        # 2 chapters, 1 part index, the table page, the bibliography and the root page.
+        assert build["raw"][0]["read"] == build["raw"][0]["written"] == 6, name
+        assert build["wall_s"] > 0 and build["peak_mb"] > 0
+    assert "condmech/plain" in size["ratios"]
+    assert "condmech-book/condmech" in size["ratios"]
+    assert [row["links"] for row in report["table"]["sizes"]] == [10, 100]
+    assert report["table"]["fit"]["total"]["slope_us_per_link"] > 0
+    targets = {t["target"]: t for t in report["targets"]}
+    assert targets["extension overhead at N = 1,000 at most 1.05x"]["met"] is None  # N = 1,000 not built
+
+
+@pytest.mark.book
+def test_harness_incremental_book_rebuild(tmp_path: Path) -> None:
+    report = _harness(tmp_path, "--suites", "book", "--book-formats", "html")
+    book = report["book"]
+    assert book["clean"]["html"]["raw"][0]["written"] > 10
+    chapter = book["chapter"]
+    for name, edit in book["incremental"].items():
+        assert edit["read_docs"] == [chapter], name
+        assert set(edit["core"]) <= set(edit["written_docs"]), name
+        assert edit["unexpected"] == [], name
+    assert "back/condition-mechanism-table" in book["incremental"]["link"]["written_docs"]
+    assert "back/condition-mechanism-table" not in book["incremental"]["prose"]["written_docs"]
