@@ -24,8 +24,9 @@ BOOK = "stem-cell-pain-guide"
 BOOK_OPTIONS = ("--keep-going", "-n")
 LATEXMK = ("LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet",)
 
-#: Not copied with the book (the docs include files from the repository's root, such as CONTRIBUTING.md).
-COPY_IGNORE = {".git", ".venv", ".nox", "_build", "benchmarks", "tests", "ext"}
+#: Not copied with the book. The rest is: the docs include files from the repository's root (such as
+#: CONTRIBUTING.md), and the pages' "last updated" dates come from git.
+COPY_IGNORE = {".venv", ".nox", "_build", "benchmarks"}
 
 Log = Callable[[str], None]
 
