@@ -138,7 +138,7 @@ def _cited_keys() -> set[str]:
     keys: set[str] = set()
     for path in DOCS.rglob("*.md"):
         text = _source(path)
-        for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text) + re.findall(r"^:cite:(.*)$", text, re.M):
+        for group in re.findall(r"(?<!`)\{cite:[pt]\}`([^`]+)`", text) + re.findall(r"^:cite:(.*)$", text, re.M):
             keys.update(k.strip() for k in re.split(r"[,\s]+", group) if k.strip())
     return keys
 
