@@ -60,14 +60,20 @@ def prose_only(src: Path) -> None:
     edit(src / "ch4.md", "Some prose in chapter 4.", "Some revised prose in chapter 4.\n\nAnd a new paragraph.")
 
 
-# edit, documents that must be written, documents that must not be
+def add_citation(src: Path) -> None:
+    edit(src / "ch4.md", "Some prose in chapter 4.", "Some prose in chapter 4, citing {cite:p}`delta2022`.")
+
+
+# edit, documents that must be written, documents that must not be. The bibliography
+# page is rewritten when a document cites other keys than before, and only then.
 SCENARIOS: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
     "add-link": (add_link, {"ch2", "table"}, {"ch1", "ref"}),
-    "change-level": (change_level, {"ch1", "table"}, {"ch2", "ref"}),
-    "remove-link": (remove_link, {"ch3", "table"}, {"ch1", "ref"}),
+    "change-level": (change_level, {"ch1", "table"}, {"ch2", "ref", "bibliography"}),
+    "remove-link": (remove_link, {"ch3", "table", "bibliography"}, {"ch1", "ref"}),
     "rename-definition": (rename_definition, {"defs", "table", "ref", "ch1", "ch2", "ch5"}, {"ch3", "ch4"}),
-    "delete-document": (delete_document, {"table"}, {"ch1", "ref"}),
-    "prose-only": (prose_only, {"ch4"}, {"table", "ref", "ch1"}),
+    "delete-document": (delete_document, {"table", "bibliography"}, {"ch1", "ref"}),
+    "prose-only": (prose_only, {"ch4"}, {"table", "ref", "ch1", "bibliography"}),
+    "add-citation": (add_citation, {"ch4", "bibliography"}, {"table", "ref", "ch1"}),
 }
 
 BODY = re.compile(r'<div class="body" role="main">(.*?)<div class="sphinxsidebar"', re.S)
@@ -89,7 +95,10 @@ def fresh_copy(src: Path, target: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("scenario", "parallel"),
-    [*((name, 0) for name in SCENARIOS), ("add-link", 2), ("remove-link", 2), ("rename-definition", 2)],
+    [
+        *((name, 0) for name in SCENARIOS),
+        *((name, 2) for name in ("add-link", "remove-link", "rename-definition", "add-citation")),
+    ],
 )
 def test_incremental_build_equals_fresh_build(copy_root, build, tmp_path, scenario, parallel):
     change, written, untouched = SCENARIOS[scenario]

@@ -34,6 +34,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(domain.CondMechDomain)
     directives.register(app)
     app.add_post_transform(transforms.BuildTables)
+    app.add_post_transform(transforms.AssertionHeaders)
     app.add_css_file("condmech.css")
     app.connect("builder-inited", _add_static)
     app.connect("env-before-read-docs", domain.note_read_docs)

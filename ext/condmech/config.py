@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,14 +167,24 @@ def _build(config: Config, report: bool, conf_py: Path | None = None) -> CmConfi
     )
 
 
+#: Config -> its validated values: built once per configuration, not per directive.
+_VALIDATED: weakref.WeakKeyDictionary[Config, CmConfig] = weakref.WeakKeyDictionary()
+
+
 def get_config(config: Config) -> CmConfig:
-    """The validated configuration (invalid values replaced by defaults, silently)."""
-    return _build(config, report=False)
+    """The validated configuration (invalid values replaced by defaults, silently).
+
+    Validated once, at ``config-inited``; later changes to the ``cm_*`` values are not seen.
+    """
+    validated = _VALIDATED.get(config)
+    if validated is None:
+        validated = _VALIDATED[config] = _build(config, report=False)
+    return validated
 
 
 def validate_config(app: Sphinx, config: Config) -> None:
     """``config-inited``: warn once about each malformed value (at its line in conf.py)."""
-    _build(config, report=True, conf_py=Path(app.confdir, "conf.py") if app.confdir else None)
+    _VALIDATED[config] = _build(config, report=True, conf_py=Path(app.confdir, "conf.py") if app.confdir else None)
 
 
 def register(app: Sphinx) -> None:

@@ -22,7 +22,6 @@ from sphinx.util.typing import OptionSpec
 from .config import ID_RE, CmConfig, get_config
 from .model import Kind
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder
-from .render import finding_node, level_node, xref
 from .warnings import warn
 
 VIEWS = ("matrix", "transposed", "list")
@@ -175,21 +174,11 @@ class LinkDirective(_CmDirective):
             "", ids=[anchor],
             classes=["cm-assertion", f"cm-assertion-{level.id}", f"cm-assertion-{finding.id}"],
             condition=condition, mechanism=mechanism, level=level.id, finding=finding.id,
-            citations=keys, note=self.option("note"), line=self.lineno, recorded=True,
+            citations=keys, note=self.option("note"), docname=self.env.current_document.docname,
+            line=self.lineno, recorded=True,
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
-        docname = self.env.current_document.docname
-        header = nodes.paragraph("", classes=["cm-assertion-header"])
-        header += nodes.Text("Evidence link: ")
-        header += xref("cond", condition, docname, condition, explicit=False)
-        header += nodes.Text(" \u2192 ")
-        header += xref("mech", mechanism, docname, mechanism, explicit=False)
-        header += nodes.Text(". ")
-        header += level_node(level)
-        header += nodes.Text(", ")
-        header += finding_node(finding)
-        node += header
         if self.option("note"):
             node += nodes.paragraph(
                 "", "", nodes.emphasis(self.option("note"), self.option("note")), classes=["cm-note"]

@@ -20,6 +20,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from . import matrix
 from .config import get_config
@@ -31,6 +32,26 @@ from .warnings import warn
 ROLE_KINDS: dict[str, Kind] = {"cond": "condition", "mech": "mechanism"}
 
 Facts = tuple[tuple[Any, ...], tuple[Any, ...]]
+
+
+def _collected(node: nodes.Node) -> bool:
+    """The nodes :meth:`CondMechDomain.process_doc` reads."""
+    return isinstance(node, (cm_definition, cm_assertion, cm_table_placeholder, addnodes.pending_xref))
+
+
+def _definition(node: cm_definition, docname: str) -> Definition:
+    return Definition(node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"])
+
+
+def _assertion(node: cm_assertion, docname: str) -> Assertion:
+    return Assertion(
+        node["condition"], node["mechanism"], node["level"], node["finding"], tuple(node["citations"]),
+        node["note"], docname, node["ids"][0], node["line"], _section_title(node),
+    )  # fmt: skip
+
+
+def _table(node: cm_table_placeholder, docname: str) -> TableRequest:
+    return TableRequest(docname, node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"])
 
 
 class CmXRefRole(XRefRole):
@@ -65,17 +86,19 @@ class CondMechDomain(Domain):
         "definitions": {},  # docname -> list[Definition]
         "assertions": {},  # docname -> list[Assertion]
         "tables": {},  # docname -> list[TableRequest]
-        "refs": {},  # docname -> set[(kind, id)] used by roles
+        "refs": {},  # docname -> set[(kind, id)] whose names the page shows (roles, link headers)
+        "cites": {},  # docname -> frozenset of the citation keys its cite roles name
     }
-    data_version = 1
+    data_version = 2
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._winners: dict[tuple[str, str], Definition] | None = None
         #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
         self._cited: dict[tuple[str, str, str], nodes.Element] = {}
-        #: Facts of documents purged during this build, as they were before.
+        #: Facts and cited keys of documents purged during this build, as they were before.
         self._purged: dict[str, Facts] = {}
+        self._purged_cites: dict[str, frozenset[str]] = {}
         #: Documents read during this build.
         self.read_docs: set[str] = set()
 
@@ -89,6 +112,7 @@ class CondMechDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self._purged.setdefault(docname, self._facts(docname))
+        self._purged_cites.setdefault(docname, self.data["cites"].get(docname, frozenset()))
         for part in self.initial_data:
             self.data[part].pop(docname, None)
         self._winners = None
@@ -103,41 +127,33 @@ class CondMechDomain(Domain):
         self._cited = {}
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
-        """Collect the facts of *docname* from its doctree (after all transforms)."""
-        definitions = [
-            Definition(node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"])
-            for node in document.findall(cm_definition)
-        ]
-        assertions = [
-            Assertion(
-                node["condition"],
-                node["mechanism"],
-                node["level"],
-                node["finding"],
-                tuple(node["citations"]),
-                node["note"],
-                docname,
-                node["ids"][0],
-                node["line"],
-                _section_title(node),
-            )
-            for node in document.findall(cm_assertion)
-            if node["recorded"]
-        ]
-        tables = [
-            TableRequest(docname, node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"])
-            for node in document.findall(cm_table_placeholder)
-        ]
-        refs = {
-            (ROLE_KINDS[node["reftype"]], node["reftarget"])
-            for node in document.findall(addnodes.pending_xref)
-            if node.get("refdomain") == self.name and node.get("reftype") in ROLE_KINDS
-        }
+        """Collect the facts of *docname* from its doctree (after all transforms), in one walk."""
+        definitions: list[Definition] = []
+        assertions: list[Assertion] = []
+        tables: list[TableRequest] = []
+        refs: set[tuple[str, str]] = set()
+        cites: set[str] = set()
+        for node in document.findall(_collected):
+            if isinstance(node, cm_definition):
+                definitions.append(_definition(node, docname))
+            elif isinstance(node, cm_assertion):
+                if node["recorded"]:
+                    assertions.append(_assertion(node, docname))
+                    # its header, drawn when the page is written, shows both names
+                    refs.update((("condition", node["condition"]), ("mechanism", node["mechanism"])))
+            elif isinstance(node, cm_table_placeholder):
+                tables.append(_table(node, docname))
+            elif node.get("refdomain") == self.name and node.get("reftype") in ROLE_KINDS:
+                refs.add((ROLE_KINDS[node["reftype"]], node["reftarget"]))
+            elif node.get("refdomain") == "cite":
+                cites.update(target.key for target in parse_citation_targets(node["reftarget"]))
         for part, items in (("definitions", definitions), ("assertions", assertions), ("tables", tables)):
             if items:
                 self.data[part][docname] = items
         if refs:
             self.data["refs"][docname] = refs
+        if cites:
+            self.data["cites"][docname] = frozenset(cites)
         self._winners = None
         self._cited = {}
 
@@ -206,6 +222,18 @@ class CondMechDomain(Domain):
         outdated = set(self.data["tables"])
         outdated.update(docname for docname, refs in self.data["refs"].items() if refs & changed_ids)
         return outdated
+
+    def citations_changed(self, read: set[str]) -> bool:
+        """Whether a purged or newly read document cites other keys than before.
+
+        Compared per document, so that bibliographies filtered by document
+        (``:filter: docname in docnames``) are covered too.
+        """
+        cites = self.data["cites"]
+        purged, self._purged_cites = self._purged_cites, {}
+        return any(
+            purged.get(docname, frozenset()) != cites.get(docname, frozenset()) for docname in set(purged) | read
+        )
 
     # -- consistency (after all documents are read) -------------------------------
 
@@ -337,13 +365,13 @@ def note_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
 def outdated_documents(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: documents whose tables or link texts depend on changed facts.
 
-    Also returns the bibliography pages whenever any document was re-read:
+    Also returns the bibliography pages when the set of cited keys changed:
     sphinxcontrib-bibtex does not, so a new citation elsewhere would otherwise
     link to an entry the unchanged bibliography page lacks.
     """
     domain = _domain(env)
     outdated = domain.outdated_after_read(domain.read_docs)
-    if domain.read_docs:
+    if domain.citations_changed(domain.read_docs):
         cite = env.get_domain("cite")
         outdated.update(key.docname for key in getattr(cite, "bibliographies", {}))
     domain.read_docs = set()

@@ -43,6 +43,20 @@ def finding_node(finding: Finding) -> nodes.inline:
     return nodes.inline(text, text, classes=["cm-finding", f"cm-finding-{finding.id}"])
 
 
+def assertion_header(condition: str, mechanism: str, level: Level, finding: Finding, docname: str) -> nodes.paragraph:
+    """'Evidence link: <condition> → <mechanism>. <level>, <finding>' above a ``cm:link``'s text."""
+    header = nodes.paragraph("", classes=["cm-assertion-header"])
+    header += nodes.Text("Evidence link: ")
+    header += xref("cond", condition, docname, condition, explicit=False)
+    header += nodes.Text(" \u2192 ")
+    header += xref("mech", mechanism, docname, mechanism, explicit=False)
+    header += nodes.Text(". ")
+    header += level_node(level)
+    header += nodes.Text(", ")
+    header += finding_node(finding)
+    return header
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 

@@ -1,4 +1,9 @@
-"""Post-transforms: fill table placeholders once every document has been read."""
+"""Post-transforms: what is drawn from the whole book's data, once every document has been read.
+
+Table placeholders become tables; each ``cm:link`` gets its header line. Both are
+built here, not at reading, so that the stored doctrees hold only what the
+chapter's author wrote: smaller to read, transform and pickle.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ from sphinx.util.nodes import make_id
 from .config import get_config
 from .domain import _domain, document_order
 from .model import TableRequest
-from .nodes import cm_table_placeholder
-from .render import render
+from .nodes import cm_assertion, cm_table_placeholder
+from .render import assertion_header, render
 
 
 class BuildTables(SphinxPostTransform):
@@ -45,6 +50,23 @@ class BuildTables(SphinxPostTransform):
             if export and request.view != "summary":
                 result.append(_data_links(request.docname, self.env._builder_cls.name, cfg.export_formats))
             node.replace_self(result)
+
+
+class AssertionHeaders(SphinxPostTransform):
+    """Open each ``cm:link`` with its header: the linked pair, the evidence level and the finding.
+
+    The pair are ``pending_xref`` nodes (resolved after this, like the tables'), so
+    a renamed condition shows its new name wherever it is linked.
+    """
+
+    default_priority = 8
+
+    def run(self, **kwargs: Any) -> None:
+        cfg = get_config(self.config)
+        for node in self.document.findall(cm_assertion):
+            level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
+            assert level is not None and finding is not None  # the directive records only known ones
+            node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"]))
 
 
 def _data_links(docname: str, builder: str, formats: tuple[str, ...]) -> nodes.paragraph:
