@@ -24,6 +24,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "sizes": [10, 100, 1000],
         "theme_sizes": [100, 1000],
         "full_nav_sizes": [100],
+        "fast_cite_sizes": [1000],
         "table_sizes": [100, 1000, 10_000, 100_000],
         "book_formats": ["pdf", "epub", "html"],
         "out": RESULTS,
@@ -32,6 +33,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "sizes": [10, 100],
         "theme_sizes": [100],
         "full_nav_sizes": [],
+        "fast_cite_sizes": [100],
         "table_sizes": [100, 1000, 10_000],
         "book_formats": ["epub", "html"],
         "out": RESULTS / "tmp" / "quick",
@@ -56,6 +58,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--theme-sizes", type=_ints, help="sizes also built with sphinx-book-theme (full: 100,1000)")
     parser.add_argument(
         "--full-nav-sizes", type=_ints, help="sizes also built with the theme's full navigation (full: 100)"
+    )
+    parser.add_argument(
+        "--fast-cite-sizes",
+        type=_ints,
+        help="sizes also built, with and without condmech, with the book's faster citation lookup (full: 1000)",
     )
     parser.add_argument(
         "--variants", type=_names, default=list(suites.VARIANTS), help=f"of {', '.join(suites.VARIANTS)} (default: all)"
@@ -102,7 +109,15 @@ def main(argv: list[str] | None = None) -> None:
         results["book"] = suites.book_suite(args.work, args.repeat, args.book_formats, args.chapter, log)
     if "corpus" in args.suites:
         results["corpus"] = suites.corpus_suite(
-            args.work, args.sizes, args.theme_sizes, args.full_nav_sizes, args.repeat, args.links, log, args.variants
+            args.work,
+            args.sizes,
+            args.theme_sizes,
+            args.full_nav_sizes,
+            args.fast_cite_sizes,
+            args.repeat,
+            args.links,
+            log,
+            args.variants,
         )
     results["load"]["end"] = report.load()
     results["duration_s"] = round(time.perf_counter() - started, 1)

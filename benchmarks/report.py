@@ -85,10 +85,6 @@ def _incremental_target(name: str, edit: dict[str, Any]) -> dict[str, Any]:
         notes.append(f"also rewrote {', '.join(extra)}")
     if missing:
         notes.append(f"did not rewrite {', '.join(missing)}")
-    if by_design := sorted(set(edit["by_design"]) & set(written)):
-        notes.append(
-            f"{len(by_design)} more by design: {', '.join(by_design)} (the bibliography and its toctree parent)"
-        )
     return _target(
         f"a {name} edit rewrites only the chapter, the table pages and the pages whose references changed",
         f"rewrote {', '.join(written)}",
@@ -236,23 +232,23 @@ def _book(book: dict[str, Any]) -> list[str]:
         "",
     ]
     lines += _table(
-        ["Edit", "Wall (s)", "Re-read", "Rewritten", "Target's pages", "Their toctree parents", "By design", "Beyond"],
+        ["Edit", "Wall (s)", "Re-read", "Rewritten", "Target's pages", "Their toctree parents", "Beyond"],
         [
             [
                 e["edit"],
                 _s(e["wall_s"]),
                 str(max(r["read"] for r in e["raw"])),
                 str(max(r["written"] for r in e["raw"])),
-                *(", ".join(e[key]) or "none" for key in ("core", "parents", "by_design", "unexpected")),
+                *(", ".join(e[key]) or "none" for key in ("core", "parents", "unexpected")),
             ]
             for e in book["incremental"].values()
         ],
     )
     lines += [
         "Target's pages: the chapter; for a changed link also the pages showing a table; for a renamed condition also "
-        "the pages linking to it. Sphinx itself rewrites the toctree parents of every rewritten page. By design: the "
-        "extension has the bibliography rewritten whenever a page is re-read (sphinxcontrib-bibtex does not, and the "
-        "page would miss a citation added elsewhere), and Sphinx adds its toctree parent.",
+        "the pages linking to it; for a new citation also the bibliography, which the extension has rewritten when a "
+        "page cites other sources than before (sphinxcontrib-bibtex does not). Sphinx itself rewrites the toctree "
+        "parents of every rewritten page.",
         "",
     ]
     return lines

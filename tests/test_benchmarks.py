@@ -61,6 +61,18 @@ def test_generator_writes_the_same_book_in_each_markup(bench: ModuleType, tmp_pa
     assert "cm:matrix" in (tmp_path / "condmech" / "table.md").read_text(encoding="utf-8")
 
 
+def test_fast_citations_change_only_conf_py(bench: ModuleType, tmp_path: Path) -> None:
+    bench.corpus.generate(tmp_path / "slow", 2, "plain")
+    bench.corpus.generate(tmp_path / "fast", 2, "plain", fast_citations=True)
+    differ = [
+        path.relative_to(tmp_path / "slow").as_posix()
+        for path in sorted((tmp_path / "slow").rglob("*.*"))
+        if path.read_bytes() != (tmp_path / "fast" / path.relative_to(tmp_path / "slow")).read_bytes()
+    ]
+    assert differ == ["conf.py"]
+    assert 'register_plugin("pybtex.backends", "plaintext"' in (tmp_path / "fast" / "conf.py").read_text()
+
+
 def test_fit_recovers_a_line(bench: ModuleType) -> None:
     sizes = [100, 1000, 10_000]
     fit = bench.tables.fit(sizes, [0.002 + 3e-6 * n for n in sizes])
@@ -86,12 +98,20 @@ def _harness(tmp_path: Path, *options: str) -> dict:
 
 
 def test_harness_measures_every_variant_and_the_table(tmp_path: Path) -> None:
-    variants = ["plain", "condmech", "todo", "condmech-book", "condmech-book-fullnav"]
+    variants = [
+        "plain",
+        "condmech",
+        "todo",
+        "condmech-book",
+        "condmech-book-fullnav",
+        "plain-fastcite",
+        "condmech-fastcite",
+    ]
     if importlib.util.find_spec("sphinx_needs"):  # in the bench group, not the test group
         variants.append("needs")
     report = _harness(
         tmp_path, "--suites", "corpus,table", "--sizes", "2", "--theme-sizes", "2", "--full-nav-sizes", "2",
-        "--variants", ",".join(variants), "--table-sizes", "10,100",
+        "--fast-cite-sizes", "2", "--variants", ",".join(variants), "--table-sizes", "10,100",
     )  # fmt: skip
     size = report["corpus"]["sizes"]["2"]
     assert set(size["builds"]) == set(variants)
@@ -102,6 +122,7 @@ def test_harness_measures_every_variant_and_the_table(tmp_path: Path) -> None:
         assert build["wall_s"] > 0 and build["peak_mb"] > 0
     assert "condmech/plain" in size["ratios"]
     assert "condmech-book/condmech" in size["ratios"]
+    assert "condmech-fastcite/plain-fastcite" in size["ratios"]
     assert [row["links"] for row in report["table"]["sizes"]] == [10, 100]
     assert report["table"]["fit"]["total"]["slope_us_per_link"] > 0
     targets = {t["target"]: t for t in report["targets"]}
@@ -120,3 +141,5 @@ def test_harness_incremental_book_rebuild(tmp_path: Path) -> None:
         assert edit["unexpected"] == [], name
     assert "back/condition-mechanism-table" in book["incremental"]["link"]["written_docs"]
     assert "back/condition-mechanism-table" not in book["incremental"]["prose"]["written_docs"]
+    assert "back/bibliography" in book["incremental"]["cite"]["written_docs"]
+    assert "back/bibliography" not in book["incremental"]["prose"]["written_docs"]
