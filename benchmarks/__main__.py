@@ -62,7 +62,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--fast-cite-sizes",
         type=_ints,
-        help="sizes also built, with and without condmech, with the book's faster citation lookup (full: 1000)",
+        help="sizes also built as plain, condmech and needs with the book's faster citation lookup (full: 1000)",
     )
     parser.add_argument(
         "--variants", type=_names, default=list(suites.VARIANTS), help=f"of {', '.join(suites.VARIANTS)} (default: all)"

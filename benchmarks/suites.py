@@ -216,6 +216,7 @@ VARIANTS = {
     ),
     "plain-fastcite": Variant("plain", "plain, with the book's faster citation lookup", fast_citations=True),
     "condmech-fastcite": Variant("condmech", "condmech, with the book's faster citation lookup", fast_citations=True),
+    "needs-fastcite": Variant("needs", "sphinx-needs, with the book's faster citation lookup", fast_citations=True),
 }
 #: (numerator, denominator) pairs reported as ratios of build time.
 RATIOS = (
@@ -227,6 +228,8 @@ RATIOS = (
     ("condmech-book", "condmech"),
     ("condmech-book-fullnav", "condmech"),
     ("condmech-fastcite", "plain-fastcite"),
+    ("needs-fastcite", "plain-fastcite"),
+    ("needs-fastcite", "condmech-fastcite"),
     ("plain-fastcite", "plain"),
 )
 
@@ -251,7 +254,7 @@ def corpus_suite(
     for size in sizes:
         names = ["plain", "condmech", "todo", "needs"]
         names += ["condmech-book"] * (size in theme_sizes) + ["condmech-book-fullnav"] * (size in full_nav_sizes)
-        names += ["plain-fastcite", "condmech-fastcite"] * (size in fast_cite_sizes)
+        names += ["plain-fastcite", "condmech-fastcite", "needs-fastcite"] * (size in fast_cite_sizes)
         names = [name for name in names if name in variants]
         base = work / f"corpus-{size}"
         words = {}

@@ -108,7 +108,7 @@ def test_harness_measures_every_variant_and_the_table(tmp_path: Path) -> None:
         "condmech-fastcite",
     ]
     if importlib.util.find_spec("sphinx_needs"):  # in the bench group, not the test group
-        variants.append("needs")
+        variants += ["needs", "needs-fastcite"]
     report = _harness(
         tmp_path, "--suites", "corpus,table", "--sizes", "2", "--theme-sizes", "2", "--full-nav-sizes", "2",
         "--fast-cite-sizes", "2", "--variants", ",".join(variants), "--table-sizes", "10,100",
