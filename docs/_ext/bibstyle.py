@@ -85,7 +85,8 @@ register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
 # sphinxcontrib-bibtex 2.7 looks up the "plaintext" backend for every citation it resolves,
 # and pybtex answers by scanning the entry points of every installed package (several ms).
 # A plugin registered at run time is found first, with a dictionary lookup; it is the same
-# class. About a third of the book's HTML build time (measured: docs/contributing/benchmarks.md).
+# class. On the citation-heavy benchmark corpus this took a fifth off the build
+# (docs/contributing/benchmarks.md, the -fastcite variants).
 register_plugin("pybtex.backends", "plaintext", PlainTextBackend, force=True)
 
 

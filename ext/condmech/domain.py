@@ -365,7 +365,7 @@ def note_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
 def outdated_documents(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: documents whose tables or link texts depend on changed facts.
 
-    Also returns the bibliography pages when the set of cited keys changed:
+    Also returns the bibliography pages when a re-read or removed page cites other keys than before:
     sphinxcontrib-bibtex does not, so a new citation elsewhere would otherwise
     link to an entry the unchanged bibliography page lacks.
     """
