@@ -11,13 +11,14 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.nodes import make_id
+from sphinx.util.logging import is_suppressed_warning
 
 from .config import get_config
 from .domain import _domain, document_order
 from .model import TableRequest
 from .nodes import cm_assertion, cm_table_placeholder
-from .render import assertion_header, render
+from .render import assertion_header, problem_marker, render
+from .warnings import WARNING_TYPE
 
 
 class BuildTables(SphinxPostTransform):
@@ -43,8 +44,8 @@ class BuildTables(SphinxPostTransform):
             request = TableRequest(
                 node["docname"], node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"]
             )
-            table_id = make_id(self.env, self.document, "cm-table", request.view)
-            self.document.ids[table_id] = node
+            # the id given at reading, which numfig numbered; moved to the table, not to the column spec
+            table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
             result = render(request, domain.build(request, order), cfg, caption, known, table_id)
             if export and request.view != "summary":
@@ -63,10 +64,15 @@ class AssertionHeaders(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
+        domain = _domain(self.env)
         for node in self.document.findall(cm_assertion):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None and finding is not None  # the directive records only known ones
             node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"]))
+            unknown = [f"unknown {kind} {node[kind]!r}" for kind in ("condition", "mechanism")
+                       if (kind, node[kind]) not in domain.winners]  # fmt: skip
+            if unknown and not is_suppressed_warning(WARNING_TYPE, "unknown_id", self.config.suppress_warnings):
+                node.insert(1, problem_marker(unknown))
 
 
 def _data_links(docname: str, builder: str, formats: tuple[str, ...]) -> nodes.paragraph:
