@@ -18,7 +18,7 @@ from sphinx.builders import Builder
 from . import matrix
 from .config import get_config
 from .domain import _domain, document_order
-from .model import Definition
+from .model import BIDI_CONTROLS, Definition
 
 SCHEMA_ID = "condmech/1"
 BASENAME = "condition-mechanism"
@@ -90,8 +90,22 @@ def data(builder: Builder) -> dict[str, Any]:
     }
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """*value* safe for a spreadsheet: no direction controls, and a leading ``'`` before a formula start.
+
+    The quote is what spreadsheets themselves use to mark text; it is shown in
+    the cell, which is preferable to running the cell as a formula.
+    """
+    value = BIDI_CONTROLS.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def to_csv(payload: dict[str, Any]) -> str:
-    """One row per link, for spreadsheets."""
+    """One row per link, for spreadsheets (every text cell passed through :func:`cell`)."""
     names = {d["id"]: d["name"] for d in (*payload["conditions"], *payload["mechanisms"])}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -99,10 +113,10 @@ def to_csv(payload: dict[str, Any]) -> str:
         ["condition", "condition_name", "mechanism", "mechanism_name", "level", "finding", "citations", "note", "url"]
     )
     for link in payload["links"]:
-        writer.writerow([
+        writer.writerow([cell(value) for value in (
             link["condition"], names[link["condition"]], link["mechanism"], names[link["mechanism"]],
             link["level"], link["finding"], " ".join(link["citations"]), link["note"], link["url"],
-        ])  # fmt: skip
+        )])  # fmt: skip
     return out.getvalue()
 
 
@@ -117,8 +131,13 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     payload = data(app.builder)
     static = Path(app.builder.outdir, "_static")
     static.mkdir(parents=True, exist_ok=True)
-    if "json" in cfg.export_formats:
-        text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True).translate(HTML_SAFE) + "\n"
-        (static / f"{BASENAME}.json").write_text(text, encoding="utf-8")
-    if "csv" in cfg.export_formats:
-        (static / f"{BASENAME}.csv").write_text(to_csv(payload), encoding="utf-8")
+    writers = {
+        "json": lambda: json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True).translate(HTML_SAFE) + "\n",
+        "csv": lambda: to_csv(payload),
+    }
+    for fmt, text in writers.items():
+        path = static / f"{BASENAME}.{fmt}"
+        if fmt in cfg.export_formats:
+            path.write_text(text(), encoding="utf-8")
+        else:  # no longer offered (cm_export_formats changed): no stale copy left on the site
+            path.unlink(missing_ok=True)
