@@ -323,8 +323,8 @@ def test_regression_sequence(build, tmp_path, edits, parallel):
     assert check(edits, build, tmp_path, parallel) is None
 
 
-RUNS = int(os.environ.get("CM_FUZZ_RUNS", "5"))
-STEPS = int(os.environ.get("CM_FUZZ_STEPS", "8"))
+RUNS = int(os.environ.get("CM_FUZZ_RUNS", "4"))
+STEPS = int(os.environ.get("CM_FUZZ_STEPS", "6"))
 SEEDS = [int(os.environ["CM_FUZZ_SEED"])] if "CM_FUZZ_SEED" in os.environ else list(range(RUNS))
 
 

@@ -236,14 +236,14 @@ class LinkDirective(_CmDirective):
             if not CITE_KEY.fullmatch(key):
                 self.warn(
                     f"malformed citation key {key!r}: give bare keys separated by commas, without braces, "
-                    f"quotes or role syntax{suggest(NOT_KEY.sub('', key), known, 'keys')}",
+                    f"quotes or role syntax{suggest(NOT_KEY.sub('', key), sorted(known), 'keys')}",
                     "invalid_citation",
                     location,
                 )
             elif key not in known:
                 files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
                 self.warn(
-                    f"citation key {key!r} is not in {files}{suggest(key, known, 'keys')}",
+                    f"citation key {key!r} is not in {files}{suggest(key, sorted(known), 'keys')}",
                     "unknown_citation",
                     location,
                 )
