@@ -321,8 +321,8 @@ class CondMechDomain(Domain):
             for kind, ident in (("condition", assertion.condition), ("mechanism", assertion.mechanism)):
                 if (kind, ident) not in self.winners:
                     line = assertion.condition_line if kind == "condition" else assertion.mechanism_line
-                    warn(f"unknown {kind} {ident!r} in cm:link{self.suggest(kind, ident)}", "unknown_id",
-                         (assertion.docname, line or assertion.line))  # fmt: skip
+                    message = f"unknown {kind} {ident!r} in cm:link{self.suggest(kind, ident)}"
+                    warn(message, "unknown_id", (assertion.docname, line or assertion.line))
         order: dict[str, int] = {}
         for request in self._all("tables"):
             unknown = [
@@ -331,8 +331,8 @@ class CondMechDomain(Domain):
                 if ident and (kind, ident) not in self.winners
             ]
             for kind, ident in unknown:
-                warn(f"unknown {kind} {ident!r} in table filter{self.suggest(kind, ident)}", "unknown_id",
-                     (request.docname, request.line))  # fmt: skip
+                message = f"unknown {kind} {ident!r} in table filter{self.suggest(kind, ident)}"
+                warn(message, "unknown_id", (request.docname, request.line))
             if unknown or (request.min_level and cfg.level(request.min_level) is None):
                 continue  # already reported: an empty table is its consequence, not a second fault
             if self.build(request, order).is_empty:
