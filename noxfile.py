@@ -7,6 +7,7 @@ that were tested), so a fresh machine reproduces the tested stack. Outputs:
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,9 @@ LATEST_PYTHON = "3.13"
 #: The extension's own tests (small test projects, no book build, no browser): run on both stacks.
 EXTENSION_TESTS = [*sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_ext_*.py")), "tests/test_matrix.py"]
 
+# Install packages with their bytecode compiled. Where PYTHONDONTWRITEBYTECODE is set (as on this project's
+# own machines), Python would otherwise compile Sphinx and every extension again at each build (about 0.9 s).
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["book", "tests", "lint"]
