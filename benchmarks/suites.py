@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tools.recipe import Recipe
+
 from . import corpus, measure
 
 ROOT = Path(__file__).parent.parent
-BOOK = "stem-cell-pain-guide"
-#: The book's build options without -W: a warning is counted, not fatal, in a benchmark.
-BOOK_OPTIONS = ("--keep-going", "-n")
-LATEXMK = ("LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet",)
 
 #: Not copied with the book. The rest is: the docs include files from the repository's root (such as
 #: CONTRIBUTING.md), and the pages' "last updated" dates come from git.
@@ -129,11 +127,12 @@ def book_suite(work: Path, repeat: int, formats: Sequence[str], chapter: str, lo
     _clean(book)
     shutil.copytree(ROOT, book, ignore=lambda folder, names: COPY_IGNORE & set(names) if folder == str(ROOT) else ())
     docs, build = book / "docs", book / "_build"
-    env = {"BOOK_BUILD_DIR": str(build)}  # conf.py offers the PDF and EPUB found there
+    # The book's recipe without -W (a warning is counted, not fatal, in a benchmark), serial so that runs compare.
+    builds = Recipe(out=build, docs=docs, strict=False, options=("-j", "1"))
+    env = builds.env()
 
     def sphinx(builder: str, name: str) -> measure.Run:
-        command = measure.sphinx(builder, docs, build / builder, build / "doctrees" / builder, *BOOK_OPTIONS)
-        return measure.run(command, book / "logs" / name, env=env)
+        return measure.run(builds.sphinx(builder), book / "logs" / name, env=env)
 
     steps: dict[str, list[measure.Run]] = {}
     order = [f for f in ("pdf", "epub", "html") if f in formats]  # the order of `nox -s book`
@@ -142,10 +141,8 @@ def book_suite(work: Path, repeat: int, formats: Sequence[str], chapter: str, lo
             _clean(build / "doctrees", *(build / d for d in (("latex", "pdf") if fmt == "pdf" else (fmt,))))
             if fmt == "pdf":
                 steps.setdefault("latex", []).append(sphinx("latex", f"latex-{round_number}"))
-                make = ["make", "-C", str(build / "latex"), "all-pdf", *LATEXMK]
-                steps.setdefault("pdf", []).append(measure.run(make, book / "logs" / f"pdf-{round_number}"))
-                (build / "pdf").mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(build / "latex" / f"{BOOK}.pdf", build / "pdf" / f"{BOOK}.pdf")
+                steps.setdefault("pdf", []).append(measure.run(builds.latexmk(), book / "logs" / f"pdf-{round_number}"))
+                builds.finish("pdf")
             else:
                 steps.setdefault(fmt, []).append(sphinx(fmt, f"{fmt}-{round_number}"))
             for step in ("latex", "pdf") if fmt == "pdf" else (fmt,):

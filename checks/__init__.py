@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-BOOK = "stem-cell-pain-guide"
+from tools.recipe import BOOK, Recipe
+
+__all__ = ["BOOK", "SHOWN", "Book", "verdict"]
 #: Most problems printed per check; the count always covers all of them.
 SHOWN = 25
 
@@ -28,11 +30,11 @@ class Book:
 
     @property
     def pdf(self) -> Path:
-        return self.root / "pdf" / f"{BOOK}.pdf"
+        return Recipe(out=self.root).pdf
 
     @property
     def epub(self) -> Path:
-        return self.root / "epub" / f"{BOOK}.epub"
+        return Recipe(out=self.root).epub
 
     @property
     def latex_log(self) -> Path:

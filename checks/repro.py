@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import filecmp
 import os
-import shutil
 import subprocess
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
-from checks import BOOK, Book, verdict
+from checks import Book, verdict
+from tools import recipe
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Used when the environment sets no SOURCE_DATE_EPOCH (2026-11-25 00:00 UTC).
@@ -28,27 +27,12 @@ NOT_COMPARED = ("latex/*.log: TeX writes the time of the run", "latex/*.fdb_late
                 "doctrees/: Sphinx's cache records when it read each file")  # fmt: skip
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-
-
 def build(out: Path, epoch: str) -> Book:
     """Build the book from scratch into ``out`` as ``nox -s book`` does; PDF, EPUB, then HTML."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "BOOK_BUILD_DIR": str(out)}
-
-    def sphinx(builder: str) -> None:
-        _run([sys.executable, "-m", "sphinx", "-b", builder, "-q", "-d", str(out / "doctrees" / builder),
-              "docs", str(out / builder)], env)  # fmt: skip
-
-    sphinx("latex")
-    latexmk = "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet"
-    _run(["make", "-C", str(out / "latex"), "all-pdf", latexmk], env)
-    (out / "pdf").mkdir()
-    shutil.copyfile(out / "latex" / f"{BOOK}.pdf", out / "pdf" / f"{BOOK}.pdf")
-    sphinx("epub")
-    sphinx("html")
+    try:
+        recipe.build(recipe.Recipe(out=out, strict=False, epoch=epoch, options=("-q",)), capture=True)
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"{' '.join(error.cmd)} failed:\n{error.stdout[-3000:]}\n{error.stderr[-3000:]}") from None
     return Book(out)
 
 

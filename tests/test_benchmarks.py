@@ -124,7 +124,9 @@ def test_harness_measures_every_variant_and_the_table(tmp_path: Path) -> None:
     assert "condmech-book/condmech" in size["ratios"]
     assert "condmech-fastcite/plain-fastcite" in size["ratios"]
     assert [row["links"] for row in report["table"]["sizes"]] == [10, 100]
-    assert report["table"]["fit"]["total"]["slope_us_per_link"] > 0
+    # A fit is reported; its value is a timing, which a test does not judge (two sizes on a busy machine can
+    # even give a negative slope).
+    assert math.isfinite(report["table"]["fit"]["total"]["slope_us_per_link"])
     targets = {t["target"]: t for t in report["targets"]}
     assert targets["extension overhead at N = 1,000 at most 1.05x"]["met"] is None  # N = 1,000 not built
 

@@ -14,7 +14,6 @@ import pickle
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,6 +23,7 @@ from pybtex.database import parse_file
 from pypdf import PdfReader
 
 from checks import BOOK, Book
+from tools import recipe
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -32,32 +32,11 @@ ARTICLE_DIR = ROOT.parent / "shared" / "source-article"
 pytestmark = pytest.mark.book
 
 
-def _sphinx(builder: str, out: Path, doctrees: Path, env: dict[str, str]) -> str:
-    """Run sphinx-build strictly; return what it wrote to stderr (its warnings)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, "-W", "--keep-going", "-n", "-q",
-         "-d", str(doctrees / builder), str(DOCS), str(out)],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0 or result.stderr, result.stdout
-    return result.stderr
-
-
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Book, dict[str, str]]:
-    """The book in all formats, and what each builder warned."""
+    """The book in all formats, as ``nox -s book`` builds it, and what each builder warned."""
     out = tmp_path_factory.mktemp("book")
-    env = {**os.environ, "BOOK_BUILD_DIR": str(out), "SOURCE_DATE_EPOCH": "1795564800"}
-    doctrees = out / "doctrees"
-    warnings = {"latex": _sphinx("latex", out / "latex", doctrees, env)}
-    subprocess.run(
-        ["make", "-C", str(out / "latex"), "all-pdf", "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error -quiet"],
-        capture_output=True, check=True, env=env,
-    )  # fmt: skip
-    (out / "pdf").mkdir()
-    shutil.copyfile(out / "latex" / f"{BOOK}.pdf", out / "pdf" / f"{BOOK}.pdf")
-    warnings["epub"] = _sphinx("epub", out / "epub", doctrees, env)
-    warnings["html"] = _sphinx("html", out / "html", doctrees, env)
+    warnings = recipe.build(recipe.Recipe(out=out, epoch="1795564800", options=("-q",)), capture=True)
     return Book(out), warnings
 
 
@@ -112,9 +91,9 @@ def _book_text(book: Book) -> str:
     return re.sub(r"\s+", " ", " ".join(texts))
 
 
-@pytest.mark.parametrize("builder", ["latex", "epub", "html"])
-def test_builds_with_zero_warnings(built: tuple[Book, dict[str, str]], builder: str) -> None:
-    assert built[1][builder] == ""
+@pytest.mark.parametrize("fmt", recipe.FORMATS)
+def test_builds_with_zero_warnings(built: tuple[Book, dict[str, str]], fmt: str) -> None:
+    assert built[1][fmt] == ""
 
 
 def test_every_chapter_is_in_the_toctree(book: Book) -> None:

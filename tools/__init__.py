@@ -1,0 +1,1 @@
+"""Project tools: the build recipe and the reference check."""
