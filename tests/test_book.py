@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -200,6 +201,19 @@ def test_epubcheck_passes(book: Book) -> None:
     jar = Path(os.path.realpath(shutil.which("epubcheck") or "epubcheck"))
     result = subprocess.run(["java", "-jar", str(jar), str(book.epub)], capture_output=True, text=True, check=False)
     assert "0 fatals / 0 errors / 0 warnings" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_epub_markup_is_accessible(book: Book) -> None:
+    """What Ace by DAISY found in Sphinx's EPUB markup stays fixed (``nox -s check`` runs Ace itself)."""
+    with zipfile.ZipFile(book.epub) as epub:
+        pages = {name: epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml")}
+    for name, page in pages.items():
+        html = re.search(r"<html[^>]*>", page).group(0)
+        assert 'lang="en"' in html and 'xml:lang="en"' in html, name
+        assert page.count('name="viewport"') <= 1, name
+        assert all("aria-level" in tag for tag in re.findall(r'<[^>]*role="heading"[^>]*>', page)), name
+        assert not re.search(r"<th[^>]*>(<p>\s*</p>)?\s*</th>", page), name
+    assert '<nav epub:type="toc" role="doc-toc">' in pages["nav.xhtml"]
 
 
 def test_html_pages_link_the_pdf_and_epub(book: Book) -> None:

@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
-from checks import BOOK, Book, __main__, a11y, epub, html_valid, links, pdf, printing, repro, weight
+from checks import BOOK, Book, __main__, a11y, ace, epub, html_valid, links, pdf, printing, repro, weight
 from checks.browser import chromium, serve
 
 PAGE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>{}</body></html>\n'
@@ -123,6 +123,19 @@ def test_accessibility_metadata_missing_or_outside_the_vocabulary(tmp_path: Path
         "schema:accessibilityFeature is missing or empty",
         "schema:accessibilitySummary is missing or empty",
     ]
+
+
+def test_ace_violations_name_file_rule_and_impact() -> None:
+    def document(url: str, *failed: tuple[str, str]) -> dict[str, object]:
+        result = {"earl:outcome": "fail", "dct:description": "why"}
+        tests = [{"earl:test": {"dct:title": rule, "earl:impact": impact}, "earl:result": result}
+                 for rule, impact in failed]  # fmt: skip
+        return {"earl:testSubject": {"url": url}, "assertions": tests}
+
+    report = {"assertions": [document("a.xhtml", ("html-has-lang", "serious")), document("nav.xhtml"),
+                             document("b.xhtml", ("empty-table-header", "minor"))]}  # fmt: skip
+    assert ace.violations(report) == [("serious", "a.xhtml: html-has-lang: why"),
+                                      ("minor", "b.xhtml: empty-table-header: why")]  # fmt: skip
 
 
 # -- PDF --------------------------------------------------------------------------------------
