@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks import Book, a11y, ace, epub, html_valid, links, pdf, printing, repro, weight
+from checks import Book, a11y, ace, epub, html_valid, links, pdf, previews, printing, repro, weight
 
 CHECKS: dict[str, Callable[[Book], bool]] = {
     "links": links.check,
@@ -17,6 +17,7 @@ CHECKS: dict[str, Callable[[Book], bool]] = {
     "ace": ace.check,
     "pdf": pdf.check,
     "a11y": a11y.check,
+    "previews": previews.check,
     "print": printing.check,
     "weight": weight.check,
     "repro": repro.check,

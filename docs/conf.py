@@ -32,6 +32,8 @@ extensions = [
     "sourcelinks",
     "cmreference",
     "epub_a11y",
+    "chapterrefs",
+    "previews",
 ]
 
 exclude_patterns = ["_build", "_ext", "_cover", "Thumbs.db", ".DS_Store"]
