@@ -167,6 +167,40 @@ def test_bibliography_is_in_author_order(book: Book) -> None:
     assert len(labels) > 40 and folded == sorted(folded)
 
 
+def _chapter_references(page: str, bibliography: str) -> tuple[set[str], dict[str, str]]:
+    """Where a page's citations point, and its "References in this chapter" (entry id -> bibliography link)."""
+    cited = {href for cite in re.findall(r'<span class="bibtex-citation".*?</span>', page, re.S)
+             for href in re.findall(r'href="([^"]*)"', cite)}  # fmt: skip
+    section = re.search(r'<section id="references-in-this-chapter">.*?</section>', page, re.S)
+    entries = re.findall(rf'<li id="([^"]+)"><p><strong><a [^>]*href="{re.escape(bibliography)}#([^"]+)"',
+                         section.group(0) if section else "")  # fmt: skip
+    return cited, {f"#{ident}": target for ident, target in entries}
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("html", ".html"), ("epub", ".xhtml")])
+def test_each_chapter_lists_exactly_the_references_it_cites(book: Book, fmt: str, suffix: str) -> None:
+    """Citations point to the page's own list, whose entries link to the full ones in the bibliography."""
+    root = book.root / fmt
+    bibliography = root / "back" / f"bibliography{suffix}"
+    full = set(re.findall(r'<div class="citation" id="([^"]+)"', bibliography.read_text(encoding="utf-8")))
+    with_list = 0
+    for path in sorted(root.rglob(f"*{suffix}")):
+        if path == bibliography or "_static" in path.parts:
+            continue
+        link = Path(os.path.relpath(bibliography, path.parent)).as_posix()
+        cited, entries = _chapter_references(path.read_text(encoding="utf-8"), link)
+        assert cited == set(entries), path
+        assert set(entries.values()) <= full, path
+        with_list += bool(entries)
+    assert with_list >= 10
+
+
+def test_pdf_keeps_only_the_book_bibliography(book: Book) -> None:
+    tex = (book.root / "latex" / f"{BOOK}.tex").read_text(encoding="utf-8")
+    assert "References in this chapter" not in tex
+    assert tex.count(r"\begin{sphinxthebibliography}") == 1
+
+
 def test_references_match_the_verified_list() -> None:
     ours = parse_file(ROOT / "references.bib").entries
     verified = parse_file(ROOT / "sources" / "references-verified.bib").entries

@@ -1,9 +1,9 @@
 /* Previews of citations and glossary terms, without leaving the page (docs/_ext/previews.py).
  *
  * Hovering, focusing or tapping a citation shows its entry (authors, year, title, DOI);
- * a glossary term shows its definition. The content is the link's target: the entry in
- * this page's "References in this chapter" list, else the element the link points to,
- * fetched from the same site (never another host). WCAG 1.4.13: the popup opens next to
+ * a glossary term shows its definition. The content is the link's target: a citation's
+ * entry in this page's "References in this chapter" (docs/_ext/chapterrefs.py), a term's
+ * definition fetched from the glossary page of the same site (never another host). WCAG 1.4.13: the popup opens next to
  * the link and follows it in the tab order, the pointer can move into it, it stays while
  * the pointer or focus is on the link or the popup, and Escape, the close button or a tap
  * elsewhere dismisses it. A mouse click or Enter still follows the link; a tap (touch or
@@ -32,11 +32,8 @@
     return pages.get(url.pathname);
   }
 
-  /* The target element, from this page if it is here, else fetched from this site. */
+  /* The element the link points to: on this page, or fetched from this site. */
   async function target(trigger) {
-    const local = document.querySelector(
-      `.chapter-references a[href="${CSS.escape(trigger.getAttribute("href"))}"]`);
-    if (local) return local.closest("li");
     const url = new URL(trigger.href, location.href);
     if (url.origin !== location.origin || !/^https?:$/.test(url.protocol) || !url.hash) return null;
     const id = decodeURIComponent(url.hash.slice(1));
