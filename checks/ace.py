@@ -59,7 +59,7 @@ def check(book: Book) -> bool:
     metadata = report["a11y-metadata"]
     figures = (
         f"Ace by DAISY {report['earl:assertedBy']['doap:release']['doap:revision']}: {len(report['assertions'])} "
-        f"documents, {len(found)} violations {dict(impacts) if found else ''}; accessibility metadata present: "
+        f"documents, {len(found)} violations{f' {dict(impacts)}' if found else ''}; accessibility metadata present: "
         f"{', '.join(metadata['present'])}"
     )
     problems = [f"{text} ({impact})" for impact, text in found]
