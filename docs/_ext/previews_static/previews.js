@@ -41,14 +41,17 @@
     return page ? page.getElementById(id) : null;
   }
 
-  /* Copies of the target's content, without ids, permalinks or backlinks. */
-  function content(element) {
+  /* Copies of the target's content, without ids, permalinks or backlinks; a term's
+     heading links to the glossary, as the tapped link would have. */
+  function content(element, trigger) {
     const parts = [];
     if (element.tagName === "DT") {
-      const term = element.cloneNode(true);
       const heading = document.createElement("p");
+      const link = document.createElement("a");
       heading.className = "preview-title";
-      heading.append(...term.childNodes);
+      link.href = trigger.href;
+      link.append(...element.cloneNode(true).childNodes);
+      heading.append(link);
       parts.push(heading);
       for (let dd = element.nextElementSibling; dd && dd.tagName === "DD"; dd = dd.nextElementSibling) {
         parts.push(...[...dd.cloneNode(true).children]);
@@ -110,7 +113,7 @@
     button.addEventListener("click", () => close(true));
     const body = document.createElement("div");
     body.className = "preview-body";
-    body.append(...content(element));
+    body.append(...content(element, trigger));
     popup.append(button, body);
     popup.addEventListener("pointerenter", () => clearTimeout(closeTimer));
     popup.addEventListener("pointerleave", (event) => { if (event.pointerType === "mouse") closeSoon(); });
