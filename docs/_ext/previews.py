@@ -22,21 +22,21 @@ HTML_BUILDERS = frozenset({"html", "dirhtml"})
 
 
 def add_files(app: Sphinx) -> None:
-    """Link the script and stylesheet from every page of an HTML build."""
+    """Copy the script and stylesheet to the site's ``_static`` folder and link them from every page.
+
+    Copied before any page is written, so that Sphinx adds their checksum (``?v=``)
+    to the links, in a clean build as in an incremental one.
+    """
     if app.builder.name in HTML_BUILDERS:
+        static = Path(app.outdir, "_static")
+        static.mkdir(parents=True, exist_ok=True)
+        for name in FILES:
+            copy_asset_file(STATIC / name, static / name, force=True)
         app.add_js_file("previews.js", loading_method="defer")
         app.add_css_file("previews.css")
-
-
-def copy_files(app: Sphinx, exception: Exception | None) -> None:
-    """Copy them into the site's ``_static`` folder."""
-    if exception is None and app.builder.name in HTML_BUILDERS:
-        for name in FILES:
-            copy_asset_file(STATIC / name, Path(app.outdir, "_static"), force=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("chapterrefs")
     app.connect("builder-inited", add_files)
-    app.connect("build-finished", copy_files)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
