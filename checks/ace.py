@@ -4,7 +4,9 @@ Ace runs axe-core and the EPUB-specific rules of the DAISY Knowledge Base on eve
 content document, in Debian's Chromium through puppeteer (``ace-puppeteer``: the
 package's default ``ace`` command needs Electron, whose binary is not downloaded).
 ``nox -s check`` installs Ace from ``checks/package-lock.json`` into
-``checks/node_modules`` with browser downloads turned off.
+``checks/node_modules`` with browser downloads and install scripts turned off. Ace
+1.4.6 asks for Node.js 20 (npm warns about it on Debian 12, whose Node.js is 18.20) but
+ran on Debian 12's Node.js 18.20.4 with the same result as on Node.js 20.
 """
 
 from __future__ import annotations
