@@ -8,14 +8,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks import Book, a11y, epub, html_valid, links, pdf, printing, repro, weight
+from checks import Book, a11y, ace, epub, html_valid, links, pdf, previews, printing, repro, weight
 
 CHECKS: dict[str, Callable[[Book], bool]] = {
     "links": links.check,
     "html": html_valid.check,
     "epub": epub.check,
+    "ace": ace.check,
     "pdf": pdf.check,
     "a11y": a11y.check,
+    "previews": previews.check,
     "print": printing.check,
     "weight": weight.check,
     "repro": repro.check,

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -145,6 +146,40 @@ def test_bibliography_is_in_author_order(book: Book) -> None:
     assert len(labels) > 40 and folded == sorted(folded)
 
 
+def _chapter_references(page: str, bibliography: str) -> tuple[set[str], dict[str, str]]:
+    """Where a page's citations point, and its "References in this chapter" (entry id -> bibliography link)."""
+    cited = {href for cite in re.findall(r'<span class="bibtex-citation".*?</span>', page, re.S)
+             for href in re.findall(r'href="([^"]*)"', cite)}  # fmt: skip
+    section = re.search(r'<section id="references-in-this-chapter">.*?</section>', page, re.S)
+    entries = re.findall(rf'<li id="([^"]+)"><p><strong><a [^>]*href="{re.escape(bibliography)}#([^"]+)"',
+                         section.group(0) if section else "")  # fmt: skip
+    return cited, {f"#{ident}": target for ident, target in entries}
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("html", ".html"), ("epub", ".xhtml")])
+def test_each_chapter_lists_exactly_the_references_it_cites(book: Book, fmt: str, suffix: str) -> None:
+    """Citations point to the page's own list, whose entries link to the full ones in the bibliography."""
+    root = book.root / fmt
+    bibliography = root / "back" / f"bibliography{suffix}"
+    full = set(re.findall(r'<div class="citation" id="([^"]+)"', bibliography.read_text(encoding="utf-8")))
+    with_list = 0
+    for path in sorted(root.rglob(f"*{suffix}")):
+        if path == bibliography or "_static" in path.parts:
+            continue
+        link = Path(os.path.relpath(bibliography, path.parent)).as_posix()
+        cited, entries = _chapter_references(path.read_text(encoding="utf-8"), link)
+        assert cited == set(entries), path
+        assert set(entries.values()) <= full, path
+        with_list += bool(entries)
+    assert with_list >= 10
+
+
+def test_pdf_keeps_only_the_book_bibliography(book: Book) -> None:
+    tex = (book.root / "latex" / f"{BOOK}.tex").read_text(encoding="utf-8")
+    assert "References in this chapter" not in tex
+    assert tex.count(r"\begin{sphinxthebibliography}") == 1
+
+
 def test_references_match_the_verified_list() -> None:
     ours = parse_file(ROOT / "references.bib").entries
     verified = parse_file(ROOT / "sources" / "references-verified.bib").entries
@@ -179,6 +214,19 @@ def test_epubcheck_passes(book: Book) -> None:
     jar = Path(os.path.realpath(shutil.which("epubcheck") or "epubcheck"))
     result = subprocess.run(["java", "-jar", str(jar), str(book.epub)], capture_output=True, text=True, check=False)
     assert "0 fatals / 0 errors / 0 warnings" in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_epub_markup_is_accessible(book: Book) -> None:
+    """What Ace by DAISY found in Sphinx's EPUB markup stays fixed (``nox -s check`` runs Ace itself)."""
+    with zipfile.ZipFile(book.epub) as epub:
+        pages = {name: epub.read(name).decode() for name in epub.namelist() if name.endswith(".xhtml")}
+    for name, page in pages.items():
+        html = re.search(r"<html[^>]*>", page).group(0)
+        assert 'lang="en"' in html and 'xml:lang="en"' in html, name
+        assert page.count('name="viewport"') <= 1, name
+        assert all("aria-level" in tag for tag in re.findall(r'<[^>]*role="heading"[^>]*>', page)), name
+        assert not re.search(r"<th[^>]*>(<p>\s*</p>)?\s*</th>", page), name
+    assert '<nav epub:type="toc" role="doc-toc">' in pages["nav.xhtml"]
 
 
 def test_html_pages_link_the_pdf_and_epub(book: Book) -> None:

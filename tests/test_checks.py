@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
-from checks import BOOK, Book, __main__, a11y, epub, html_valid, links, pdf, printing, repro, weight
+from checks import BOOK, Book, __main__, a11y, ace, epub, html_valid, links, pdf, previews, printing, repro, weight
 from checks.browser import chromium, serve
 
 PAGE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>{}</body></html>\n'
@@ -125,6 +125,19 @@ def test_accessibility_metadata_missing_or_outside_the_vocabulary(tmp_path: Path
     ]
 
 
+def test_ace_violations_name_file_rule_and_impact() -> None:
+    def document(url: str, *failed: tuple[str, str]) -> dict[str, object]:
+        result = {"earl:outcome": "fail", "dct:description": "why"}
+        tests = [{"earl:test": {"dct:title": rule, "earl:impact": impact}, "earl:result": result}
+                 for rule, impact in failed]  # fmt: skip
+        return {"earl:testSubject": {"url": url}, "assertions": tests}
+
+    report = {"assertions": [document("a.xhtml", ("html-has-lang", "serious")), document("nav.xhtml"),
+                             document("b.xhtml", ("empty-table-header", "minor"))]}  # fmt: skip
+    assert ace.violations(report) == [("serious", "a.xhtml: html-has-lang: why"),
+                                      ("minor", "b.xhtml: empty-table-header: why")]  # fmt: skip
+
+
 # -- PDF --------------------------------------------------------------------------------------
 
 PDFFONTS = """name                                 type              encoding         emb sub uni object ID
@@ -219,6 +232,43 @@ def test_audit_fails_pages_that_ignore_dark_mode(tmp_path: Path, browser: Browse
         "light plain.html: the page shows data-theme=None, not 'light'",
         "dark plain.html: the page shows data-theme=None, not 'dark'",
     ]
+
+
+# -- previews ------------------------------------------------------------------------------------
+
+PREVIEWS = Path(__file__).parent.parent / "docs" / "_ext" / "previews_static"
+CHAPTER = """<main><article><h1>Knee</h1>
+<p>Cartilage is <a class="reference internal" href="../back/glossary.html#term-Cartilage">
+<span class="xref std std-term">cartilage</span></a>; one trial <span class="bibtex-citation">[
+<a class="reference internal" href="#ref-a">A 2020</a>]</span>.</p>
+<section><h2>References in this chapter</h2><ul class="chapter-references"><li id="ref-a"><p><strong>
+<a class="reference internal" href="../back/bibliography.html#id1">A 2020</a></strong>. A. Author. A trial. 2020.
+<a class="reference external" href="https://doi.org/10.1000/x">doi:10.1000/x</a>.</p></li></ul></section>
+</article></main>{}"""
+GLOSSARY = "<main><h1>Glossary</h1><dl><dt id='term-Cartilage'>Cartilage</dt><dd><p>{}</p></dd></dl></main>"
+
+
+@pytest.mark.parametrize("with_script", [True, False])
+def test_previews_open_by_mouse_keyboard_and_touch(
+    tmp_path: Path, browser: Browser, monkeypatch: pytest.MonkeyPatch, with_script: bool
+) -> None:
+    monkeypatch.setattr(previews, "TIMEOUT_MS", 5000 if with_script else 300)
+    script = '<link rel="stylesheet" href="../previews.css"><script defer src="../previews.js"></script>'
+    site = write(tmp_path, {
+        previews.PAGE: CHAPTER.format(script if with_script else ""),
+        "back/bibliography.html": "<main><h1>Bibliography</h1><div id='id1'>A 2020</div></main>",
+        "back/glossary.html": GLOSSARY.format("The smooth, firm tissue that covers the ends of the bones in a joint."),
+        "previews.js": (PREVIEWS / "previews.js").read_text(encoding="utf-8"),
+        "previews.css": (PREVIEWS / "previews.css").read_text(encoding="utf-8"),
+    })  # fmt: skip
+    with serve(site) as base:
+        problems, runs = previews.run(browser, base)
+    assert runs == 12
+    if with_script:
+        assert problems == []
+    else:
+        # every scenario, and axe with a popup open: 2 modes x 2 viewports x 2 kinds of link
+        assert len(problems) == 12 + 8 and all("no popup" in problem for problem in problems)
 
 
 # -- page weight -------------------------------------------------------------------------------
