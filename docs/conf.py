@@ -58,6 +58,8 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+# The visible sidebar buttons do nothing with these theme versions: see the file.
+html_js_files = ["sidebar-toggle.js"]
 html_last_updated_fmt = "%d %B %Y"
 # "Last updated" on each page: the date of the last commit that touched the page or
 # a file it includes (sphinx-last-updated-by-git), in UTC so every machine agrees.
