@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks import Book, a11y, epub, html_valid, links, pdf, printing, repro, weight
+from checks import Book, a11y, epub, html_valid, links, pdf, phone, printing, repro, weight
 
 CHECKS: dict[str, Callable[[Book], bool]] = {
     "links": links.check,
@@ -16,6 +16,7 @@ CHECKS: dict[str, Callable[[Book], bool]] = {
     "epub": epub.check,
     "pdf": pdf.check,
     "a11y": a11y.check,
+    "phone": phone.check,
     "print": printing.check,
     "weight": weight.check,
     "repro": repro.check,
