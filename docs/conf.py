@@ -80,6 +80,8 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
     "collapse_navbar": True,
+    # Results under the search box while the reader types (pydata-sphinx-theme).
+    "search_as_you_type": True,
 }
 # The PDF and EPUB, when this run (``nox -s book``) has built them first.
 # BOOK_BUILD_DIR lets the tests build the whole book into a temporary folder.

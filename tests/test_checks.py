@@ -221,6 +221,21 @@ def test_audit_fails_pages_that_ignore_dark_mode(tmp_path: Path, browser: Browse
     ]
 
 
+def test_audit_fails_a_search_dialog_without_results(
+    tmp_path: Path, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(a11y, "SEARCH_WAIT", 200)
+    mode = "<script>document.documentElement.dataset.theme = localStorage.getItem('mode');</script>"
+    site = write(
+        tmp_path, {"index.html": f"<main><h1>T</h1>{mode}</main>", "search.html": f"<main><h1>S</h1>{mode}</main>"}
+    )
+    with serve(site) as base:
+        _, problems, _ = a11y.audit(browser, base, ["index.html", "search.html"])
+    assert problems == [
+        f"{mode} index.html: typing 'stem cells' in the search dialog lists no results" for mode in a11y.MODES
+    ]
+
+
 # -- phones and tablets -------------------------------------------------------------------------
 
 PHONE_PAGE = (
