@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BOOK = "stem-cell-pain-guide"
+#: The path at which GitHub Pages publishes the site (``html_baseurl``); the 404 page's
+#: links start with it, so the checks serve the site there too.
+SITE_PATH = f"/{BOOK}/"
 #: Most problems printed per check; the count always covers all of them.
 SHOWN = 25
 

@@ -62,10 +62,11 @@ MEASURE = r"""([root, MIN]) => {
 
 
 def layout_problems(tab: Page, where: str, root: str = "html") -> tuple[int, list[str]]:
-    """(tap targets under ``root``, problems): sideways scrolling and tap targets that are too small."""
+    """(tap targets under ``root``, problems): tap targets too small, and sideways scrolling of the page."""
     scroll_width, width, targets, small = tab.evaluate(MEASURE, [root, MIN_TARGET])
-    problems = [f"{where}: the page scrolls sideways ({scroll_width}px wide on a {width}px screen)"]
-    problems = problems if scroll_width > width else []
+    problems = []
+    if root == "html" and scroll_width > width:
+        problems.append(f"{where}: the page scrolls sideways ({scroll_width}px wide on a {width}px screen)")
     return targets, problems + [f"{where}: tap target under {MIN_TARGET}x{MIN_TARGET}px: {s}" for s in small]
 
 

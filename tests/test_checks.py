@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
-from checks import BOOK, Book, __main__, a11y, epub, html_valid, links, pdf, phone, printing, repro, weight
+from checks import BOOK, SITE_PATH, Book, __main__, a11y, epub, html_valid, links, pdf, phone, printing, repro, weight
 from checks.browser import chromium, serve
 
 PAGE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>{}</body></html>\n'
@@ -44,14 +44,15 @@ def browser() -> Iterator[Browser]:
 def test_links_reports_missing_files_anchors_and_escapes(tmp_path: Path) -> None:
     site = write(tmp_path / "html", {
         "index.html": '<a href="#top" id="top">self</a> <a href="sub/b.html#here">ok</a> <a href="sub/">dir</a>'
+                      f'<a href="{SITE_PATH}sub/b.html#here">from the server root, as on the 404 page</a>'
                       '<a href="https://example.org/x">external</a> <a href="mailto:a@b.c">mail</a>',
         "sub/b.html": '<p id="here">b</p> <a href="../index.html#gone">bad anchor</a> <a href="c.html">missing</a>'
                       '<a href="../../outside.html">outside</a> <img src="../img.png" alt="">',
         "sub/index.html": "<p>dir index</p>",
     })  # fmt: skip
     checked, anchors, problems = links.broken_links(site, sorted(site.rglob("*.html")))
-    assert checked == 7
-    assert anchors == 3
+    assert checked == 8
+    assert anchors == 4
     assert problems == [
         "sub/b.html: '../index.html#gone': no id 'gone' in index.html",
         "sub/b.html: 'c.html' has no target file",
