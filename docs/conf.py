@@ -36,6 +36,7 @@ extensions = [
     "cmreference",
     "epub_a11y",
     "descriptions",
+    "citebook",
     "sphinxext.opengraph",
     "sphinx_sitemap",
     "notfound.extension",

@@ -64,3 +64,60 @@ def test_unreadable_descriptions_warn_without_traceback(
     assert "cannot read the page descriptions" in built.warnings[0]
     assert "Traceback" not in built.status + "\n".join(built.warnings)
     assert (built.outdir / "index.html").is_file()
+
+
+# -- cite this book -------------------------------------------------------------------------
+
+CITATION = """cff-version: 1.2.0
+title: "A Test Book"
+preferred-citation:
+  type: book
+  title: "A Test Book: Subtitle"
+  authors:
+    - name: The Test Group
+    - given-names: Ann
+      family-names: Alpha
+  edition: "{edition}"
+  year: 2026
+  license: CC-BY-4.0
+  url: "https://example.org/book/"
+"""
+
+
+def test_cite_this_book_from_citation_cff(write_project: Callable[..., Path], build: Callable[..., Built]) -> None:
+    srcdir = write_project(
+        {"index.md": "# Home\n\n```{cite-this-book}\n```\n\n```{toctree}\nbibliography\n```\n",
+         "CITATION.cff": CITATION.format(edition="1.0")},
+        conf=conf("citebook", extra='citation_file = "CITATION.cff"\n'),
+    )  # fmt: skip
+    built = build(srcdir)
+    assert built.warnings == []
+    page = built.html("index.html")
+    reference = next(p for p in page.iter("p") if "The Test Group" in p.text)
+    assert reference.text == (
+        "The Test Group, Ann Alpha (2026). A Test Book: Subtitle, edition 1.0. Licence CC BY 4.0. https://example.org/book/"
+    )
+    assert reference.first("em").text == "A Test Book: Subtitle"
+    assert reference.first("a").attrs["href"] == "https://example.org/book/"
+    entry = page.first("pre").text
+    assert entry.startswith("@book{atestbook2026,")
+    assert "author = {{The Test Group} and Ann Alpha}" in entry
+    text = build(srcdir, "text").read("index.txt")
+    assert "*A Test Book: Subtitle*, edition\n1.0." in text
+    assert "@book{atestbook2026," in text
+
+
+def test_cite_this_book_warns_on_other_edition_and_missing_file(
+    write_project: Callable[..., Path], build: Callable[..., Built]
+) -> None:
+    files = {"index.md": "# Home\n\n```{cite-this-book}\n```\n\n```{toctree}\nbibliography\n```\n"}
+    srcdir = write_project({**files, "CITATION.cff": CITATION.format(edition="0.9")},
+                           conf=conf("citebook", extra='citation_file = "CITATION.cff"\n'))  # fmt: skip
+    assert [w.split("WARNING: ")[1] for w in build(srcdir).warnings] == [
+        "CITATION.cff gives edition '0.9', the book is edition '1.0' [book.citation]"
+    ]
+    (srcdir / "CITATION.cff").unlink()
+    built = build(srcdir)
+    assert len(built.warnings) == 1
+    assert built.warnings[0].startswith(f"{srcdir / 'index.md'}:3: WARNING: cannot read the book's citation")
+    assert "[book.citation]" in built.warnings[0]
