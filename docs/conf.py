@@ -132,6 +132,11 @@ book_downloads = [
     if path.exists()
 ]
 
+# -- Link check (nox -s linkcheck; weekly in .github/workflows/linkcheck.yml) --------
+# Regulators' and publishers' sites can be slow: wait, and try again, before calling a link broken.
+linkcheck_timeout = 30
+linkcheck_retries = 2
+
 # -- LaTeX / PDF -----------------------------------------------------------------
 latex_engine = "xelatex"
 latex_documents = [(root_doc, f"{basename}.tex", f"{project}: {subtitle}", author, "manual", False)]
