@@ -13,7 +13,11 @@ from pathlib import Path
 
 from tools.recipe import BOOK, Recipe
 
-__all__ = ["BOOK", "SHOWN", "Book", "verdict"]
+__all__ = ["BOOK", "SHOWN", "SITE_PATH", "Book", "verdict"]
+
+#: The path at which GitHub Pages publishes the site (``html_baseurl``); the 404 page's
+#: links start with it, so the checks serve the site there too.
+SITE_PATH = f"/{BOOK}/"
 #: Most problems printed per check; the count always covers all of them.
 SHOWN = 25
 

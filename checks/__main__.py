@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks import Book, a11y, ace, epub, html_valid, links, pdf, previews, printing, repro, weight
+from checks import Book, a11y, ace, epub, html_valid, links, pdf, phone, previews, printing, repro, weight
 
 CHECKS: dict[str, Callable[[Book], bool]] = {
     "links": links.check,
@@ -18,6 +18,7 @@ CHECKS: dict[str, Callable[[Book], bool]] = {
     "pdf": pdf.check,
     "a11y": a11y.check,
     "previews": previews.check,
+    "phone": phone.check,
     "print": printing.check,
     "weight": weight.check,
     "repro": repro.check,

@@ -3,6 +3,8 @@
 Pages are served on 127.0.0.1 and loaded in Debian's headless Chromium. The theme
 (pydata-sphinx-theme) takes its mode from localStorage ``mode``, and shows it as
 ``data-theme`` on ``<html>``; the check makes sure the mode took effect before running axe.
+In each mode axe also runs once with the search dialog open and results listed as the
+reader types (``search_as_you_type``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from checks import Book, verdict
 from checks.browser import chromium, serve
@@ -20,6 +23,9 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 OPTIONS = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
 FAILING = {"serious", "critical"}
 MODES = ("light", "dark")
+#: A query typed into the search dialog, and how long results may take to appear (ms).
+SEARCH_QUERY = "stem cells"
+SEARCH_WAIT = 10_000
 
 
 def axe_violations(page: Page) -> tuple[str, list[dict[str, Any]]]:
@@ -42,6 +48,18 @@ def sort_violations(violations: list[dict[str, Any]], where: str) -> tuple[list[
     return problems, minor
 
 
+def open_search(tab: Page, base: str) -> bool:
+    """Open the search dialog on the home page (Ctrl+K) and type; whether results were listed."""
+    tab.goto(base + "index.html", wait_until="load")
+    tab.keyboard.press("Control+k")
+    tab.keyboard.type(SEARCH_QUERY)
+    try:
+        tab.wait_for_selector("#search-results li a", timeout=SEARCH_WAIT)
+    except PlaywrightError:
+        return False
+    return True
+
+
 def audit(browser: Browser, base: str, pages: list[str]) -> tuple[str, list[str], Counter[str]]:
     """Run axe on every page in each mode: (axe version, problems, elements with lesser violations by rule)."""
     problems: list[str] = []
@@ -57,6 +75,12 @@ def audit(browser: Browser, base: str, pages: list[str]) -> tuple[str, list[str]
                 problems.append(f"{mode} {path}: the page shows data-theme={shown!r}, not {mode!r}")
             version, violations = axe_violations(tab)
             found, counts = sort_violations(violations, f"{mode} {path}")
+            problems += found
+            minor += counts
+        if "search.html" in pages:  # a site with Sphinx's search
+            if not open_search(tab, base):
+                problems.append(f"{mode} index.html: typing {SEARCH_QUERY!r} in the search dialog lists no results")
+            found, counts = sort_violations(axe_violations(tab)[1], f"{mode} search dialog")
             problems += found
             minor += counts
         context.close()

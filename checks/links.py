@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from checks import Book, verdict
+from checks import SITE_PATH, Book, verdict
 
 #: Attributes that load or link a resource, by element.
 URL_ATTRIBUTES = {"a": "href", "area": "href", "link": "href", "img": "src", "script": "src",
@@ -49,6 +49,8 @@ def resolve(root: Path, page: Path, url: str) -> tuple[Path, str] | None:
     if parts.scheme or parts.netloc:
         return None
     path = unquote(parts.path)
+    # A path from the server's root (the 404 page's links) starts with the site's path.
+    path = "/" + path.removeprefix(SITE_PATH) if path.startswith(SITE_PATH) else path
     target = page if not path else (root / path.lstrip("/") if path.startswith("/") else page.parent / path)
     if path.endswith("/") or (target.is_dir() and path):
         target = target / "index.html"

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import Browser, Route
 
-from checks import Book, verdict
+from checks import SITE_PATH, Book, verdict
 from checks.browser import chromium, serve
 
 #: Budget, set from the measurement with some room for the book to grow (when set: the
@@ -66,7 +66,7 @@ def weigh(browser: Browser, base: str, root: Path, page: str) -> Weight:
     tab = context.new_page()
     tab.goto(base + page, wait_until="networkidle")
     context.close()
-    files = [root / unquote(urlsplit(url).path).lstrip("/") for url in requests]
+    files = [root / unquote(urlsplit(url).path).removeprefix(SITE_PATH) for url in requests]
     missing = tuple(str(f.relative_to(root)) for f in files if not f.is_file())
     return Weight(page, len(requests), sum(transfer_size(f) for f in files if f.is_file()), tuple(third_party), missing)
 

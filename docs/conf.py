@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -34,6 +37,12 @@ extensions = [
     "epub_a11y",
     "chapterrefs",
     "previews",
+    "descriptions",
+    "citebook",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
+    "notfound.extension",
+    "sphinx_reredirects",
 ]
 
 exclude_patterns = ["_build", "_ext", "_cover", "Thumbs.db", ".DS_Store"]
@@ -60,6 +69,8 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+# The visible sidebar buttons do nothing with these theme versions: see the file.
+html_js_files = ["sidebar-toggle.js"]
 html_last_updated_fmt = "%d %B %Y"
 # "Last updated" on each page: the date of the last commit that touched the page or
 # a file it includes (sphinx-last-updated-by-git), in UTC so every machine agrees.
@@ -80,7 +91,37 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
     "collapse_navbar": True,
+    # Results under the search box while the reader types (pydata-sphinx-theme).
+    "search_as_you_type": True,
 }
+# -- Findability: link previews, sitemap, 404 page, redirects -----------------------
+# The published address, from CITATION.cff: canonical links, Open Graph URLs, sitemap.
+html_baseurl = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))["url"]
+# A plain-language description of each page (docs/_ext/descriptions.py).
+page_descriptions_file = "descriptions.toml"
+ogp_site_url = html_baseurl
+ogp_image = "_static/cover.png"
+ogp_image_alt = f"Cover of {project}"
+ogp_social_cards = {"enable": False}  # would draw a card per page with matplotlib
+# Real URLs: the default scheme puts /en/<version>/ in front, paths that do not exist.
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = True  # from git, as "Last updated"
+sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# The 404 page loads its styles and links from the site's path: GitHub Pages serves
+# it at any missing URL under /stem-cell-pain-guide/, Read the Docs under its version.
+notfound_urls_prefix = urlsplit(os.environ.get("READTHEDOCS_CANONICAL_URL", html_baseurl)).path
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1><p>There is no page at this address. It may have moved when the "
+        f'book was revised.</p><p>Go to the <a href="{notfound_urls_prefix}index.html">start of the book</a>, '
+        f'or <a href="{notfound_urls_prefix}search.html">search the book</a>.</p>'
+    ),
+}
+# sphinx-reredirects: when a page moves or is renamed, map its old name to the new page
+# here ("old/name": "new/name.html", relative to the old page), so old links still work.
+redirects: dict[str, str] = {}
+
 # The PDF and EPUB, when this run (``nox -s book``) has built them first.
 # BOOK_BUILD_DIR lets the tests build the whole book into a temporary folder.
 _build_dir = Path(os.environ.get("BOOK_BUILD_DIR", ROOT / "_build"))
@@ -92,6 +133,11 @@ book_downloads = [
     )
     if path.exists()
 ]
+
+# -- Link check (nox -s linkcheck; weekly in .github/workflows/linkcheck.yml) --------
+# Regulators' and publishers' sites can be slow: wait, and try again, before calling a link broken.
+linkcheck_timeout = 30
+linkcheck_retries = 2
 
 # -- LaTeX / PDF -----------------------------------------------------------------
 latex_engine = "xelatex"

@@ -14,8 +14,10 @@ import pickle
 import re
 import shutil
 import subprocess
+import tomllib
 import unicodedata
 import zipfile
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -297,3 +299,59 @@ def test_prose_is_not_copied_from_the_article(book: Book) -> None:
     book_words = re.findall(r"[a-z]+", unquoted.lower())
     copied = {" ".join(book_words[i : i + 8]) for i in range(len(book_words) - 7)} & shingles
     assert copied == set()
+
+
+# -- findability and citing (docs/_ext/descriptions.py, citebook.py; conf.py) ------------------
+
+SITE = "https://stem-cell-pain-guide.github.io/stem-cell-pain-guide/"
+NOT_IN_SITEMAP = {"search.html", "genindex.html", "404.html"}
+
+
+def _meta(page: Path) -> dict[str, str]:
+    """A page's <meta> tags: name or property to content."""
+    tags = re.findall(r"<meta\s[^>]*>", page.read_text(encoding="utf-8"))
+    found = {}
+    for tag in tags:
+        attrs = dict(re.findall(r'(\w[\w:-]*)="([^"]*)"', tag))
+        if "content" in attrs and (key := attrs.get("name") or attrs.get("property")):
+            found.setdefault(key, unescape(attrs["content"]))
+    return found
+
+
+def test_every_page_has_its_description_and_a_link_preview(book: Book) -> None:
+    descriptions = tomllib.loads((DOCS / "descriptions.toml").read_text(encoding="utf-8"))
+    pages = [p for p in book.urls() if p not in NOT_IN_SITEMAP]
+    assert sorted(f"{name}.html" for name in descriptions) == sorted(pages)
+    for name, description in descriptions.items():
+        meta = _meta(book.html / f"{name}.html")
+        assert meta["description"] == meta["og:description"] == description, name
+        assert meta["og:url"] == f"{SITE}{name}.html"
+        assert meta["og:image"] == f"{SITE}_static/cover.png"
+
+
+def test_sitemap_lists_every_page_at_its_published_address(book: Book) -> None:
+    locations = re.findall(r"<loc>([^<]*)</loc>", (book.html / "sitemap.xml").read_text(encoding="utf-8"))
+    assert sorted(locations) == sorted(SITE + p for p in book.urls() if p not in NOT_IN_SITEMAP)
+
+
+def test_404_page_loads_everything_from_the_site_path(book: Book) -> None:
+    text = (book.html / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Page not found</h1>" in text
+    relative = [
+        url
+        for url in re.findall(r'(?:href|src)="([^"#]+)"', text)
+        if not re.match(r"(/stem-cell-pain-guide/|https?:|mailto:)", url)
+    ]
+    assert relative == []
+
+
+def test_how_to_cite_gives_the_edition_in_every_format(book: Book) -> None:
+    entry = "@book{stemcelltherapy2026,"
+    reference = "The Stem Cell Pain Guide contributors (2026)."
+    html_text = (book.html / "preface.html").read_text(encoding="utf-8")
+    assert reference in html_text and "edition 2026.11" in html_text and entry in re.sub(r"<[^>]+>", "", html_text)
+    with zipfile.ZipFile(book.epub) as epub:
+        xhtml = epub.read("preface.xhtml").decode()
+    assert reference in xhtml and "edition 2026.11" in xhtml
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(book.pdf).pages)
+    assert "edition 2026.11" in " ".join(pdf_text.split()) and "stemcelltherapy2026" in pdf_text

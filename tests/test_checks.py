@@ -12,12 +12,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
-from checks import BOOK, Book, __main__, a11y, ace, epub, html_valid, links, pdf, previews, printing, repro, weight
+from checks import (
+    BOOK,
+    SITE_PATH,
+    Book,
+    __main__,
+    a11y,
+    ace,
+    epub,
+    html_valid,
+    links,
+    pdf,
+    phone,
+    previews,
+    printing,
+    repro,
+    weight,
+)
 from checks.browser import chromium, serve
 
 PAGE = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>t</title></head><body>{}</body></html>\n'
@@ -44,14 +60,15 @@ def browser() -> Iterator[Browser]:
 def test_links_reports_missing_files_anchors_and_escapes(tmp_path: Path) -> None:
     site = write(tmp_path / "html", {
         "index.html": '<a href="#top" id="top">self</a> <a href="sub/b.html#here">ok</a> <a href="sub/">dir</a>'
+                      f'<a href="{SITE_PATH}sub/b.html#here">from the server root, as on the 404 page</a>'
                       '<a href="https://example.org/x">external</a> <a href="mailto:a@b.c">mail</a>',
         "sub/b.html": '<p id="here">b</p> <a href="../index.html#gone">bad anchor</a> <a href="c.html">missing</a>'
                       '<a href="../../outside.html">outside</a> <img src="../img.png" alt="">',
         "sub/index.html": "<p>dir index</p>",
     })  # fmt: skip
     checked, anchors, problems = links.broken_links(site, sorted(site.rglob("*.html")))
-    assert checked == 7
-    assert anchors == 3
+    assert checked == 8
+    assert anchors == 4
     assert problems == [
         "sub/b.html: '../index.html#gone': no id 'gone' in index.html",
         "sub/b.html: 'c.html' has no target file",
@@ -269,6 +286,78 @@ def test_previews_open_by_mouse_keyboard_and_touch(
     else:
         # every scenario, and axe with a popup open: 2 modes x 2 viewports x 2 kinds of link
         assert len(problems) == 12 + 8 and all("no popup" in problem for problem in problems)
+
+
+def test_audit_fails_a_search_dialog_without_results(
+    tmp_path: Path, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(a11y, "SEARCH_WAIT", 200)
+    mode = "<script>document.documentElement.dataset.theme = localStorage.getItem('mode');</script>"
+    site = write(
+        tmp_path, {"index.html": f"<main><h1>T</h1>{mode}</main>", "search.html": f"<main><h1>S</h1>{mode}</main>"}
+    )
+    with serve(site) as base:
+        _, problems, _ = a11y.audit(browser, base, ["index.html", "search.html"])
+    assert problems == [
+        f"{mode} index.html: typing 'stem cells' in the search dialog lists no results" for mode in a11y.MODES
+    ]
+
+
+# -- phones and tablets -------------------------------------------------------------------------
+
+PHONE_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>t</title>'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>{}</body></html>\n'
+)
+MENU = (
+    '<button class="primary-toggle" style="display: none">hidden</button>'
+    '<button class="primary-toggle" style="width: 44px; height: 44px">Menu</button>'
+    '<dialog id="pst-primary-sidebar-modal"><a href="p.html" style="display: block; padding: 12px">Here</a>'
+    '<a href="{link}" style="display: block; padding: 12px">Next</a></dialog>'
+    "<script>document.querySelectorAll('.primary-toggle')[{wired}]"
+    ".addEventListener('click', () => document.getElementById('pst-primary-sidebar-modal').showModal());</script>"
+)
+
+
+@pytest.fixture
+def phone_tab(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_phone_layout_sideways_scroll_and_small_targets(tmp_path: Path, phone_tab: Page) -> None:
+    small = "display: inline-block; width: 10px; height: 10px; overflow: hidden"
+    site = write(tmp_path, {"p.html": PHONE_PAGE.format(
+        '<p>Words around a <a href="#x" style="font-size: 8px">tiny</a> link in a sentence.</p>'
+        f'<nav><a href="#a" style="{small}">a</a> | <a href="#b" style="{small}">b</a></nav>'
+        f'<a href="#c" style="{small}; position: absolute; top: 300px; left: 100px">c</a>'
+        '<button style="width: 30px; height: 30px">ok</button><div style="width: 600px">wide</div>'
+    )})  # fmt: skip
+    with serve(site) as base:
+        phone_tab.goto(base + "p.html")
+        targets, problems = phone.layout_problems(phone_tab, "p.html")
+    assert targets == 5
+    # The link in a sentence and the lone small link (room around it) pass; the neighbours do not.
+    assert problems == [
+        "p.html: the page scrolls sideways (608px wide on a 390px screen)",
+        'p.html: tap target under 24x24px: a "a" 10x10',
+        'p.html: tap target under 24x24px: a "b" 10x10',
+    ]
+
+
+@pytest.mark.parametrize(("wired", "link", "expected"), [
+    (0, "next.html", ["p.html: tapping the menu button does not open the menu"]),
+    (1, "missing.html", ["p.html: the menu link 'missing.html' gives 404"]),
+    (1, "next.html", []),
+])  # fmt: skip
+def test_phone_menu_opens_and_its_links_load(
+    tmp_path: Path, phone_tab: Page, wired: int, link: str, expected: list[str]
+) -> None:
+    site = write(tmp_path, {"p.html": PHONE_PAGE.format(MENU.format(wired=wired, link=link)), "next.html": "<p>n</p>"})
+    with serve(site) as base:
+        phone_tab.goto(base + "p.html")
+        assert phone.menu_problems(phone_tab, "p.html") == expected
 
 
 # -- page weight -------------------------------------------------------------------------------
