@@ -20,11 +20,12 @@ from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
 from .config import ID_RE, CmConfig, get_config
-from .model import Kind
+from .model import Finding, Kind, Level
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder
 from .warnings import warn
 
-VIEWS = ("matrix", "transposed", "list")
+VIEWS = ("matrix", "transposed", "list", "overview")
+CITE_SPLIT = re.compile(r"[,\s]+")
 
 
 class _CmDirective(SphinxDirective):
@@ -49,6 +50,51 @@ class _CmDirective(SphinxDirective):
 
     def body(self) -> list[nodes.Node]:
         return self.parse_content_to_nodes(allow_section_headings=False) if self.content else []
+
+    def citations(self) -> list[str]:
+        """The ``:cite:`` keys, de-duplicated (a warning if none or repeated)."""
+        keys = [key for key in CITE_SPLIT.split(self.option("cite")) if key]
+        if not keys and self.cm_config.require_citations:
+            warn(f"{self.name} has no :cite: keys; every declaration needs a source", "no_citation", self.get_location())
+        unique = list(dict.fromkeys(keys))
+        if len(unique) < len(keys):
+            warn(f"{self.name} lists a citation key twice", "duplicate_citation", self.get_location())
+        return unique
+
+    def level_and_finding(self, *, with_finding: bool = True) -> tuple[Level | None, Finding | None]:
+        """The ``:level:`` and ``:finding:`` (the default finding when omitted); None after a warning."""
+        cfg = self.cm_config
+        level = cfg.level(self.option("level"))
+        if self.option("level") and level is None:
+            known = ", ".join(lv.id for lv in cfg.levels)
+            warn(
+                f"unknown evidence level {self.option('level')!r} (known: {known})",
+                "unknown_level",
+                self.get_location(),
+            )
+        if not with_finding:
+            return level, None
+        finding = cfg.finding(self.option("finding") or cfg.default_finding)
+        if finding is None:
+            known = ", ".join(f.id for f in cfg.findings)
+            warn(f"unknown finding {self.option('finding')!r} (known: {known})", "unknown_finding", self.get_location())
+        return level, finding
+
+    def sources(self, keys: list[str]) -> list[nodes.Node]:
+        """'Sources: <citations>' as sphinxcontrib-bibtex's ``cite:p``, plus its messages."""
+        if not keys:
+            return []
+        role = self.env.get_domain("cite").role("p")
+        assert role is not None
+        cited, messages = role(
+            "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
+        )
+        return [nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"]), *messages]
+
+    def note(self) -> list[nodes.Node]:
+        """The ``:note:`` as an italic line (nothing when absent)."""
+        text = self.option("note")
+        return [nodes.paragraph("", "", nodes.emphasis(text, text), classes=["cm-note"])] if text else []
 
 
 class DefinitionDirective(_CmDirective):
@@ -118,9 +164,6 @@ class MechanismDirective(DefinitionDirective):
     kind = "mechanism"
 
 
-CITE_SPLIT = re.compile(r"[,\s]+")
-
-
 class LinkDirective(_CmDirective):
     """State that a mechanism is proposed for a condition, with evidence and sources."""
 
@@ -132,19 +175,10 @@ class LinkDirective(_CmDirective):
         "finding": directives.unchanged,
         "cite": directives.unchanged,
         "note": directives.unchanged,
+        "measured": directives.unchanged,
     }
 
-    def citations(self) -> list[str]:
-        keys = [key for key in CITE_SPLIT.split(self.option("cite")) if key]
-        if not keys and self.cm_config.require_citations:
-            warn("cm:link has no :cite: keys; every link needs a source", "no_citation", self.get_location())
-        unique = list(dict.fromkeys(keys))
-        if len(unique) < len(keys):
-            warn("cm:link lists a citation key twice", "duplicate_citation", self.get_location())
-        return unique
-
     def run(self) -> list[nodes.Node]:
-        cfg = self.cm_config
         recorded = True
         for name in ("condition", "mechanism", "level"):
             if not self.option(name):
@@ -152,22 +186,20 @@ class LinkDirective(_CmDirective):
                 recorded = False
         condition = self.checked_id(self.option("condition"), "condition")
         mechanism = self.checked_id(self.option("mechanism"), "mechanism")
-        level = cfg.level(self.option("level"))
-        if self.option("level") and level is None:
-            known = ", ".join(lv.id for lv in cfg.levels)
-            warn(
-                f"unknown evidence level {self.option('level')!r} (known: {known})",
-                "unknown_level",
-                self.get_location(),
-            )
-        finding = cfg.finding(self.option("finding") or cfg.default_finding)
-        if finding is None:
-            known = ", ".join(f.id for f in cfg.findings)
-            warn(f"unknown finding {self.option('finding')!r} (known: {known})", "unknown_finding", self.get_location())
+        level, finding = self.level_and_finding()
         keys = self.citations()
         recorded = recorded and bool(condition and mechanism and level and finding)
         if not recorded or level is None or finding is None:
             return [nodes.container("", *self.body(), classes=["cm-assertion"])]
+        measured = self.option("measured")
+        if not measured:
+            warn(
+                "cm:link without :measured: is deprecated: if the cited studies measured the mechanism, "
+                "add ':measured: <what they measured>'; if they measured pain, function or disease activity, "
+                "write cm:effect with :outcome: instead",
+                "deprecated",
+                self.get_location(),
+            )
 
         anchor = make_id(self.env, self.state.document, "cm-link", f"{condition}-{mechanism}")
         node = cm_assertion(
@@ -175,24 +207,15 @@ class LinkDirective(_CmDirective):
             classes=["cm-assertion", f"cm-assertion-{level.id}", f"cm-assertion-{finding.id}"],
             condition=condition, mechanism=mechanism, level=level.id, finding=finding.id,
             citations=keys, note=self.option("note"), docname=self.env.current_document.docname,
-            line=self.lineno, recorded=True,
+            line=self.lineno, recorded=True, measured=measured,
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
-        if self.option("note"):
-            node += nodes.paragraph(
-                "", "", nodes.emphasis(self.option("note"), self.option("note")), classes=["cm-note"]
-            )
+        node.extend(self.note())
+        if measured:
+            node += nodes.paragraph("", f"Measured: {measured}", classes=["cm-measured"])
         node.extend(self.body())
-        if keys:
-            role = self.env.get_domain("cite").role("p")
-            assert role is not None
-            cited, messages = role(
-                "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
-            )
-            sources = nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"])
-            node += sources
-            node.extend(messages)
+        node.extend(self.sources(keys))
         return [node]
 
 
@@ -255,13 +278,36 @@ class SummaryDirective(_TableDirective):
         return [self.placeholder("summary", condition, "")]
 
 
+class KeyMessagesDirective(SummaryDirective):
+    """The "Key messages" box of one condition, drawn from all its declarations."""
+
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
+        if not self.arguments:
+            warn("cm:key-messages needs a condition id argument", "missing_option", self.get_location())
+        if not condition:
+            return []
+        return [self.placeholder("key-messages", condition, "")]
+
+
 def register(app: Sphinx) -> None:
     """Register the directives in the ``cm`` domain."""
+    from .clinical import EffectDirective, HarmDirective
+    from .review import ReviewedDirective
+    from .status import StatusDirective
+
     for name, directive in (
         ("condition", ConditionDirective),
         ("mechanism", MechanismDirective),
         ("link", LinkDirective),
         ("matrix", MatrixDirective),
         ("summary", SummaryDirective),
+        ("effect", EffectDirective),
+        ("harm", HarmDirective),
+        ("status", StatusDirective),
+        ("reviewed", ReviewedDirective),
+        ("key-messages", KeyMessagesDirective),
     ):
         app.add_directive_to_domain("cm", name, directive)

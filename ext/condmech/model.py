@@ -55,6 +55,48 @@ class Assertion(NamedTuple):
     anchor: str
     line: int
     section: str
+    #: What the cited studies measured of the mechanism ('' in the deprecated form).
+    measured: str = ""
+
+
+class Effect(NamedTuple):
+    """One ``cm:effect`` (a clinical effect measured in people) or ``cm:harm`` (a safety finding).
+
+    A harm has no outcomes and no finding: it is never a finding about benefit.
+    """
+
+    kind: Literal["effect", "harm"]
+    condition: str
+    outcomes: tuple[str, ...]
+    level: str
+    finding: str
+    citations: tuple[str, ...]
+    note: str
+    docname: str
+    anchor: str
+    line: int
+    section: str
+
+
+class Status(NamedTuple):
+    """A ``cm:status``: what is approved where for one condition, as of a date."""
+
+    condition: str
+    as_of: str
+    summary: str
+    approvals: tuple[str, ...]
+    citations: tuple[str, ...]
+    docname: str
+    anchor: str
+    line: int
+
+
+class Review(NamedTuple):
+    """A ``cm:reviewed``: when a page was last reviewed (ISO date)."""
+
+    docname: str
+    date: str
+    line: int
 
 
 class TableRequest(NamedTuple):
@@ -68,6 +110,6 @@ class TableRequest(NamedTuple):
     mechanism: str
 
 
-def facts_key(items: list[Definition] | list[Assertion]) -> tuple[tuple[object, ...], ...]:
+def facts_key(items: list[Definition] | list[Assertion] | list[Effect] | list[Status]) -> tuple[tuple[object, ...], ...]:
     """What a table depends on, without line numbers (a prose-only edit moves lines)."""
     return tuple(sorted(item._replace(line=0) for item in items))
