@@ -133,6 +133,7 @@ See {cm:cond}`knee` and {cm:mech}`signals <paracrine>`.
 {fence}{cm:link}
 :condition: knee
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: rct
 :finding: mixed
 :cite: alpha2020, gamma2021
@@ -169,6 +170,7 @@ See :cm:cond:`knee` and :cm:mech:`signals <paracrine>`.
 .. cm:link::
    :condition: knee
    :mechanism: paracrine
+   :measured: the mechanism in the test study
    :level: rct
    :finding: mixed
    :cite: alpha2020, gamma2021

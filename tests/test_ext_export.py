@@ -160,6 +160,7 @@ See {cm:cond}`evil`.
 :::{cm:link}
 :condition: evil
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: rct
 :cite: alpha2020
 :note: <b>not bold</b>

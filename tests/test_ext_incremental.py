@@ -17,6 +17,7 @@ NEW_LINK = """
 :::{cm:link}
 :condition: back
 :mechanism: regeneration
+:measured: the mechanism in the test study
 :level: rct
 :cite: gamma2021
 
@@ -136,6 +137,7 @@ orphan: true
 :::{cm:link}
 :condition: knee
 :mechanism: nosuch
+:measured: the mechanism in the test study
 :level: rct
 :cite: alpha2020
 
@@ -145,6 +147,7 @@ Unknown mechanism.
 :::{cm:link}
 :condition: back
 :mechanism: regeneration
+:measured: the mechanism in the test study
 :level: early-clinical
 
 No citation.

@@ -27,6 +27,7 @@ BASE = """\
 :::{cm:link}
 :condition: knee
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: rct
 :cite: alpha2020
 
@@ -38,7 +39,13 @@ A valid link.
 """
 
 INDEX = "# Index\n\n```{toctree}\nbase\ncase\nbibliography\n```\n"
-VALID = {"condition": "knee", "mechanism": "paracrine", "level": "rct", "cite": "alpha2020"}
+VALID = {
+    "condition": "knee",
+    "mechanism": "paracrine",
+    "measured": "the mechanism in the test study",
+    "level": "rct",
+    "cite": "alpha2020",
+}
 
 
 TABLES = ("matrix", "summary")
