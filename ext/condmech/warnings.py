@@ -50,7 +50,7 @@ SUBTYPES: dict[Subtype, str] = {
     "name_too_long": "A display name is longer than ``cm_max_name_length``; it is shortened in tables.",
     "deprecated": "Old syntax that still builds: a ``cm:link`` without ``:measured:``. The message says what to write.",
     "unknown_outcome": "A ``cm:effect`` names no outcome, or one that is not in ``cm_outcomes``.",
-    "invalid_date": "A date (``:as-of:``, ``cm:reviewed``) is not a real date written ``YYYY-MM-DD``, or lies after the build date.",
+    "invalid_date": "A date (``:as-of:``, ``cm:reviewed``) is not a real date written ``YYYY-MM-DD``.",
     "duplicate_status": "A condition has a second ``cm:status``, or a page a second ``cm:reviewed``; the first counts.",
     "status_outdated": "A ``cm:status`` is older than ``cm_review_interval_months`` before the build date: check it again.",
     "review_missing": "A page that ``cm_review_required`` lists has no ``cm:reviewed`` date.",
