@@ -14,9 +14,9 @@ from docutils.parsers.rst import directives
 from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
-from .directives import CITE_SPLIT, _CmDirective
+from .directives import CITE_SPLIT, AnyOption, _CmDirective
 from .nodes import cm_effect
-from .warnings import warn
+from .warnings import suggest
 
 
 class HarmDirective(_CmDirective):
@@ -25,29 +25,31 @@ class HarmDirective(_CmDirective):
     kind = "harm"
     has_content = True
     required: ClassVar[tuple[str, ...]] = ("condition", "level")
-    option_spec: ClassVar[OptionSpec] = {
+    option_spec: ClassVar[OptionSpec] = AnyOption({
         "condition": directives.unchanged,
         "level": directives.unchanged,
         "cite": directives.unchanged,
         "note": directives.unchanged,
-    }
+    })
 
     def outcomes(self) -> tuple[str, ...] | None:
         """The outcomes measured (none for a harm); None after a warning."""
         return ()
 
     def run(self) -> list[nodes.Node]:
+        misspelt = self.check_options()
         recorded = True
         for name in self.required:
             if not self.option(name):
-                warn(f"{self.name} needs :{name}:", "missing_option", self.get_location())
+                if name not in misspelt:
+                    self.warn(f"{self.name} needs :{name}:", "missing_option", self.get_location())
                 recorded = False
-        condition = self.checked_id(self.option("condition"), "condition")
+        condition = self.checked_id(self.option("condition"), "condition", "condition")
         level, finding = self.level_and_finding(with_finding=self.kind == "effect")
         outcomes = self.outcomes()
         keys = self.citations()
         if not (recorded and condition and level and outcomes is not None) or (self.kind == "effect" and not finding):
-            return [nodes.container("", *self.body(), classes=["cm-effect"])]
+            return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-effect"])]
         anchor = make_id(self.env, self.state.document, f"cm-{self.kind}", condition)
         node = cm_effect(
             "", ids=[anchor], classes=["cm-effect", f"cm-{self.kind}"],
@@ -57,6 +59,7 @@ class HarmDirective(_CmDirective):
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
+        node.extend(self.problem_marker())
         node.extend(self.note())
         node.extend(self.body())
         node.extend(self.sources(keys))
@@ -68,21 +71,21 @@ class EffectDirective(HarmDirective):
 
     kind = "effect"
     required = ("condition", "outcome", "level")
-    option_spec: ClassVar[OptionSpec] = {
+    option_spec: ClassVar[OptionSpec] = AnyOption({
         **HarmDirective.option_spec,
         "outcome": directives.unchanged,
         "finding": directives.unchanged,
-    }
+    })
 
     def outcomes(self) -> tuple[str, ...] | None:
         known = self.cm_config.outcomes
         given = tuple(dict.fromkeys(item for item in CITE_SPLIT.split(self.option("outcome")) if item))
         unknown = [item for item in given if item not in known]
         if unknown:
-            warn(
-                f"unknown outcome {unknown[0]!r} in :outcome: (known: {', '.join(known)})",
+            self.warn(
+                f"unknown outcome {unknown[0]!r} in :outcome:{suggest(unknown[0], known, 'outcomes')}",
                 "unknown_outcome",
-                self.get_location(),
+                self.option_location("outcome"),
             )
             return None
         return given

@@ -21,13 +21,14 @@ from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
+from sphinx.util.tags import Tags
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from . import dates, matrix
 from .config import get_config
 from .model import Assertion, Definition, Effect, Kind, Review, Status, TableRequest, facts_key
 from .nodes import cm_assertion, cm_definition, cm_effect, cm_review, cm_status, cm_table_placeholder
-from .warnings import warn
+from .warnings import suggest, warn
 
 #: Role name -> the kind of definition it refers to.
 ROLE_KINDS: dict[str, Kind] = {"cond": "condition", "mech": "mechanism"}
@@ -45,14 +46,29 @@ def _collected(node: nodes.Node) -> bool:
     )
 
 
+def _only(node: nodes.Element) -> tuple[str, ...]:
+    """Expressions of the ``only`` directives around *node*, innermost first."""
+    return tuple(parent["expr"] for parent in _ancestors(node) if isinstance(parent, addnodes.only))
+
+
+def _ancestors(node: nodes.Element) -> Iterator[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def _definition(node: cm_definition, docname: str) -> Definition:
-    return Definition(node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"])
+    return Definition(
+        node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"], _only(node)
+    )
 
 
 def _assertion(node: cm_assertion, docname: str) -> Assertion:
     return Assertion(
         node["condition"], node["mechanism"], node["level"], node["finding"], tuple(node["citations"]),
-        node["note"], docname, node["ids"][0], node["line"], _section_title(node), node.get("measured", ""),
+        node["note"], docname, node["ids"][0], node["line"], _section_title(node), _only(node),
+        node.get("condition_line", 0), node.get("mechanism_line", 0), node.get("measured", ""),
     )  # fmt: skip
 
 
@@ -117,6 +133,9 @@ class CondMechDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._winners: dict[tuple[str, str], Definition] | None = None
+        self._order: dict[str, int] | None = None
+        #: The builder's tags (``builder-inited``): records inside a non-matching ``only`` are left out.
+        self.tags: Tags | None = None
         #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
         self._cited: dict[tuple[str, str, str], nodes.Element] = {}
         #: Facts and cited keys of documents purged during this build, as they were before.
@@ -135,16 +154,14 @@ class CondMechDomain(Domain):
         self._purged_cites.setdefault(docname, self.data["cites"].get(docname, frozenset()))
         for part in self.initial_data:
             self.data[part].pop(docname, None)
-        self._winners = None
-        self._cited = {}
+        self._reset()
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
             for part in self.initial_data:
                 if docname in otherdata[part]:
                     self.data[part][docname] = otherdata[part][docname]
-        self._winners = None
-        self._cited = {}
+        self._reset()
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Collect the facts of *docname* from its doctree (after all transforms), in one walk."""
@@ -193,19 +210,38 @@ class CondMechDomain(Domain):
             self.data["refs"][docname] = refs
         if cites:
             self.data["cites"][docname] = frozenset(cites)
+        self._reset()
+
+    def _reset(self) -> None:
+        """Drop the derived views (after the stored facts changed)."""
         self._winners = None
+        self._order = None
         self._cited = {}
 
     # -- derived views -----------------------------------------------------------
 
+    @property
+    def order(self) -> dict[str, int]:
+        """docname -> position in the book's reading order (see :func:`document_order`)."""
+        if self._order is None:
+            self._order = document_order(self.env)
+        return self._order
+
+    def visible(self, item: Definition | Assertion | TableRequest) -> bool:
+        """Whether this builder shows *item*: no ``only`` around it excludes it."""
+        if self.tags is None or not getattr(item, "only", ()):
+            return True
+        return all(_keep(self.tags, expr) for expr in item.only)
+
     def _all(self, part: str) -> Iterator[Any]:
-        """Every stored record of *part*, by docname then line (a deterministic order)."""
-        for docname in sorted(self.data[part]):
-            yield from sorted(self.data[part][docname], key=lambda item: item.line)
+        """Every record of *part* this builder shows, in book order, then by docname and line."""
+        order = self.order
+        for docname in sorted(self.data[part], key=lambda docname: (order.get(docname, len(order)), docname)):
+            yield from sorted(filter(self.visible, self.data[part][docname]), key=lambda item: item.line)
 
     @property
     def winners(self) -> dict[tuple[str, str], Definition]:
-        """(kind, id) -> the definition that counts: the first by (docname, line)."""
+        """(kind, id) -> the definition that counts: the first in book order (toctree, then line)."""
         if self._winners is None:
             winners: dict[tuple[str, str], Definition] = {}
             for definition in self._all("definitions"):
@@ -267,11 +303,46 @@ class CondMechDomain(Domain):
                     changed_ids.add((item[0], item[1]))
                 changed_ids.add(("", ""))  # other changes affect tables and key messages only
         self._purged = {}
+        old_state, state = self.data.get("book_state"), self._book_state()
+        self.data["book_state"] = state
+        outdated: set[str] = set()
+        if old_state is not None and old_state != state:
+            changed_ids.add(("", ""))
+            old_winners, winners = old_state[1], state[1]
+            changed_ids.update(key for key in old_winners.keys() | winners.keys() if old_winners.get(key) != winners.get(key))
+            old_bib, bib = old_state[2], state[2]
+            changed_keys = {key for key in old_bib.keys() | bib.keys() if old_bib.get(key) != bib.get(key)}
+            outdated.update(docname for docname, keys in self.data["cites"].items() if keys & changed_keys)
         if not changed_ids:
-            return set()
-        outdated = set(self.data["tables"])
+            return outdated
+        outdated.update(self.data["tables"])
         outdated.update(docname for docname, refs in self.data["refs"].items() if refs & changed_ids)
         return outdated
+
+    def _book_state(self) -> tuple[Any, ...]:
+        """What the tables show besides the documents' own facts, for change detection.
+
+        The book order of the documents with facts (rows, columns and "first
+        definition wins" follow it), the winning definitions, the citations as
+        sphinxcontrib-bibtex formatted them (labels, tooltips and anchors change when
+        the .bib changes, without any document being re-read) and the ``cm_*``
+        configuration (the export settings are not ``env`` values, so changing them
+        re-reads nothing).
+        """
+        facts = self.data["definitions"].keys() | self.data["assertions"].keys()
+        order = tuple(docname for docname in self.order if docname in facts)
+        winners = {key: (d.docname, d.anchor, d.name, d.short) for key, d in self.winners.items()}
+        bib = {
+            citation.key: (
+                citation.citation_id,
+                citation.bibliography_key.docname,
+                citation.formatted_entry.label,
+                citation.formatted_entry.text.render_as("text"),
+                citation.tooltip_entry.text.render_as("text") if citation.tooltip_entry else "",
+            )
+            for citation in self.env.get_domain("cite").citations
+        }
+        return order, winners, bib, get_config(self.env.config)
 
     def citations_changed(self, read: set[str]) -> bool:
         """Whether a purged or newly read document cites other keys than before.
@@ -301,7 +372,9 @@ class CondMechDomain(Domain):
         for assertion in self._all("assertions"):
             for kind, ident in (("condition", assertion.condition), ("mechanism", assertion.mechanism)):
                 if (kind, ident) not in self.winners:
-                    warn(f"unknown {kind} {ident!r} in cm:link", "unknown_id", (assertion.docname, assertion.line))
+                    line = (assertion.condition_line if kind == "condition" else assertion.mechanism_line)
+                    warn(f"unknown {kind} {ident!r} in cm:link{self.suggest(kind, ident)}", "unknown_id",
+                         (assertion.docname, line or assertion.line))  # fmt: skip
         self._check_clinical()
         self._check_dates(cfg.review_interval_months, cfg.review_required)
         order: dict[str, int] = {}
@@ -312,7 +385,8 @@ class CondMechDomain(Domain):
                 if ident and (kind, ident) not in self.winners
             ]
             for kind, ident in unknown:
-                warn(f"unknown {kind} {ident!r} in table filter", "unknown_id", (request.docname, request.line))
+                warn(f"unknown {kind} {ident!r} in table filter{self.suggest(kind, ident)}", "unknown_id",
+                     (request.docname, request.line))  # fmt: skip
             if unknown or (request.min_level and cfg.level(request.min_level) is None):
                 continue  # already reported: an empty table is its consequence, not a second fault
             if self.is_empty(request, order):
@@ -390,6 +464,16 @@ class CondMechDomain(Domain):
                     (docname, 1),
                 )
 
+    def suggest(self, kind: str, ident: str) -> str:
+        """'did you mean' for an unknown id of *kind* (or the known ids, if few)."""
+        return suggest(ident, [i for k, i in self.winners if k == kind], f"{kind} ids")
+
+    def get_enumerable_node_type(self, node: nodes.Node) -> str | None:
+        """Matrix tables are numbered with the book's other tables (``numfig``)."""
+        if isinstance(node, cm_table_placeholder) and node["view"] in ("matrix", "transposed", "overview"):
+            return "table"
+        return None
+
     # -- cross-references ----------------------------------------------------------
 
     def _refnode(
@@ -460,6 +544,17 @@ class CondMechDomain(Domain):
             yield definition.id, definition.name, definition.kind, definition.docname, definition.anchor, 1
 
 
+def _keep(tags: Tags, expr: str) -> bool:
+    """Whether an ``only`` directive with *expr* keeps its content, as Sphinx decides it.
+
+    An expression Sphinx cannot evaluate keeps its content (Sphinx warns about it).
+    """
+    try:
+        return tags.eval_condition(expr)
+    except Exception:  # noqa: BLE001 - as sphinx.util.nodes.process_only_nodes does
+        return True
+
+
 def document_order(env: BuildEnvironment) -> dict[str, int]:
     """docname -> position in the book's reading order (toctree depth-first)."""
     order: dict[str, int] = {}
@@ -479,6 +574,11 @@ def _domain(env: BuildEnvironment) -> CondMechDomain:
     domain = env.get_domain(CondMechDomain.name)
     assert isinstance(domain, CondMechDomain)
     return domain
+
+
+def note_tags(app: Sphinx) -> None:
+    """``builder-inited``: the tags that decide which ``only`` blocks this builder shows."""
+    _domain(app.env).tags = app.tags
 
 
 def note_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -512,5 +612,6 @@ def warn_unknown_reference(app: Sphinx, domain: Domain, node: addnodes.pending_x
         return None
     if not node.get("cm_generated"):
         kind = ROLE_KINDS.get(node["reftype"], node["reftype"])
-        warn(f"unknown {kind} {node['reftarget']!r}", "unknown_id", node)
+        hint = domain.suggest(kind, node["reftarget"]) if isinstance(domain, CondMechDomain) else ""
+        warn(f"unknown {kind} {node['reftarget']!r}{hint}", "unknown_id", node)
     return True

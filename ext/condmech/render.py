@@ -74,6 +74,13 @@ def effect_header(
     return header
 
 
+def problem_marker(problems: list[str]) -> nodes.paragraph:
+    """A visible note where a declaration has a problem, so the live preview shows it in place."""
+    label = "Problem in this declaration: "
+    text = f"{'; '.join(problems)} (see the build warnings)."
+    return nodes.paragraph("", "", nodes.strong(label, label), nodes.Text(text), classes=["cm-problem"])
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 

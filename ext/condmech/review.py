@@ -5,9 +5,8 @@ from __future__ import annotations
 from docutils import nodes
 
 from . import dates
-from .directives import _CmDirective
+from .directives import AnyOption, _CmDirective
 from .nodes import cm_review
-from .warnings import warn
 
 
 def review_text(reviewed: str, months: int) -> str:
@@ -23,14 +22,16 @@ class ReviewedDirective(_CmDirective):
 
     optional_arguments = 1
     final_argument_whitespace = True
+    option_spec = AnyOption()
 
     def run(self) -> list[nodes.Node]:
+        self.check_options()
         value = self.arguments[0].strip() if self.arguments else ""
         if not value:
-            warn("cm:reviewed needs a date argument (YYYY-MM-DD)", "missing_option", self.get_location())
+            self.warn("cm:reviewed needs a date argument (YYYY-MM-DD)", "missing_option", self.get_location())
             return []
         if dates.parse(value) is None:
-            warn(f"invalid review date {value!r}: write YYYY-MM-DD", "invalid_date", self.get_location())
+            self.warn(f"invalid review date {value!r}: write YYYY-MM-DD", "invalid_date", self.get_location())
             return []
         text = review_text(value, self.cm_config.review_interval_months)
         node = cm_review("", nodes.paragraph(text, text), classes=["cm-review-dates"], date=value, line=self.lineno)

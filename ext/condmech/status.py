@@ -10,9 +10,8 @@ from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
 from . import dates
-from .directives import _CmDirective
+from .directives import AnyOption, _CmDirective
 from .nodes import cm_status
-from .warnings import warn
 
 
 def as_of_text(as_of: str) -> str:
@@ -28,29 +27,31 @@ class StatusDirective(_CmDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[OptionSpec] = {
+    option_spec: ClassVar[OptionSpec] = AnyOption({
         "as-of": directives.unchanged,
         "summary": directives.unchanged,
         "approved": directives.unchanged,
         "cite": directives.unchanged,
-    }
+    })
 
     def run(self) -> list[nodes.Node]:
+        misspelt = self.check_options()
         condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
         recorded = bool(condition)
         if not self.arguments:
-            warn("cm:status needs a condition id argument", "missing_option", self.get_location())
+            self.warn("cm:status needs a condition id argument", "missing_option", self.get_location())
         for name in ("as-of", "summary"):
             if not self.option(name):
-                warn(f"cm:status needs :{name}:", "missing_option", self.get_location())
+                if name not in misspelt:
+                    self.warn(f"cm:status needs :{name}:", "missing_option", self.get_location())
                 recorded = False
         as_of = self.option("as-of")
         if as_of and dates.parse(as_of) is None:
-            warn(f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.get_location())
+            self.warn(f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.option_location("as-of"))
             recorded = False
         keys = self.citations()
         if not recorded:
-            return [nodes.container("", *self.body(), classes=["cm-status"])]
+            return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-status"])]
         summary = self.option("summary")
         approvals = [item.strip() for item in self.option("approved").split(";") if item.strip()]
         anchor = make_id(self.env, self.state.document, "cm-status", condition)
@@ -60,6 +61,7 @@ class StatusDirective(_CmDirective):
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
+        node.extend(self.problem_marker())
         heading = nodes.paragraph("", "", classes=["cm-status-title"])
         heading += nodes.strong("", f"Approval status, {as_of_text(as_of)}: ")
         heading += nodes.Text(summary)

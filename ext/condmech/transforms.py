@@ -11,7 +11,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.nodes import make_id
+from sphinx.util.logging import is_suppressed_warning
 
 from .config import get_config
 from .domain import _domain, document_order
@@ -20,7 +20,8 @@ from .model import TableRequest
 from .nodes import cm_assertion, cm_effect, cm_table_placeholder
 from .overview import build as build_rows
 from .overview_table import render_overview, row_anchor
-from .render import assertion_header, effect_header, render, render_legend
+from .render import assertion_header, effect_header, problem_marker, render, render_legend
+from .warnings import WARNING_TYPE
 
 
 class BuildTables(SphinxPostTransform):
@@ -51,10 +52,11 @@ class BuildTables(SphinxPostTransform):
             if request.view == "key-messages":
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
+                node["ids"] = []  # a box, not a numbered table: its reading-time id goes
                 node.replace_self([render_key_messages(row, cfg, request.docname, target) for row in rows])
                 continue
-            table_id = make_id(self.env, self.document, "cm-table", request.view)
-            self.document.ids[table_id] = node
+            # the id given at reading, which numfig numbered; moved to the table, not to the column spec
+            table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
             if request.view == "overview":
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
@@ -81,10 +83,15 @@ class AssertionHeaders(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
+        domain = _domain(self.env)
         for node in self.document.findall(cm_assertion):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None and finding is not None  # the directive records only known ones
             node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"]))
+            unknown = [f"unknown {kind} {node[kind]!r}" for kind in ("condition", "mechanism")
+                       if (kind, node[kind]) not in domain.winners]  # fmt: skip
+            if unknown and not is_suppressed_warning(WARNING_TYPE, "unknown_id", self.config.suppress_warnings):
+                node.insert(1, problem_marker(unknown))
         for node in self.document.findall(cm_effect):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None
