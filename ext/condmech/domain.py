@@ -269,6 +269,12 @@ class CondMechDomain(Domain):
             found.setdefault(status.condition, status)
         return found
 
+    def reviews(self) -> list[tuple[str, Review]]:
+        """(docname, its first review date), in book order."""
+        order = self.order
+        found = sorted(self.data["reviews"].items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+        return [(docname, min(reviews, key=lambda r: r.line)) for docname, reviews in found]
+
     def tables(self) -> list[TableRequest]:
         """Every table or summary request, by docname then line."""
         return list(self._all("tables"))
