@@ -203,6 +203,7 @@ class DefinitionDirective(_CmDirective):
     option_spec: ClassVar[OptionSpec] = AnyOption({
         "name": directives.unchanged,
         "short": directives.unchanged,
+        "plain": directives.unchanged,
     })
 
     def run(self) -> list[nodes.Node]:
@@ -234,6 +235,7 @@ class DefinitionDirective(_CmDirective):
         node = cm_definition(
             "", classes=["cm-definition", f"cm-{self.kind}"], ids=[anchor],
             kind=self.kind, cm_id=ident, name=name, short=short, line=self.lineno,
+            plain=self.option("plain") or short,
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)

@@ -60,7 +60,8 @@ def _ancestors(node: nodes.Element) -> Iterator[nodes.Element]:
 
 def _definition(node: cm_definition, docname: str) -> Definition:
     return Definition(
-        node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"], _only(node)
+        node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"], _only(node),
+        node.get("plain", ""),
     )
 
 

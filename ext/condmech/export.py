@@ -67,6 +67,7 @@ def data(builder: Builder) -> dict[str, Any]:
             "id": d.id,
             "name": d.name,
             "short": d.short,
+            "plain": d.plain or d.short,
             "docname": d.docname,
             "url": _url(builder, d.docname, d.anchor),
         }

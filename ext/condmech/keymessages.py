@@ -11,8 +11,9 @@ from docutils import nodes
 from sphinx import addnodes
 
 from .config import CmConfig
-from .model import Level
+from .model import Level, Status
 from .overview import Answer, Row
+from .render import _citations
 from .status import as_of_text
 
 #: Each evidence level in plain words (a configured level not listed here uses its label).
@@ -60,8 +61,8 @@ def _mechanisms(row: Row) -> str:
         return "No study of how it might work is recorded in this book."
     best = max(row.mechanisms, key=lambda cell: cell.level.rank if cell.level else -1)
     assert best.level is not None
-    names = _join([cell.mechanism.short.lower() for cell in row.mechanisms])
-    return f"Ideas studied: {names}. The best evidence for any of them is from {plain_level(best.level)}."
+    names = _join([(cell.mechanism.plain or cell.mechanism.short).lower() for cell in row.mechanisms])
+    return f"Ideas studied: {names}. The strongest evidence for any of them comes from {plain_level(best.level)}."
 
 
 def _status(row: Row) -> str:
@@ -73,21 +74,32 @@ def _status(row: Row) -> str:
     return text
 
 
-def _item(question: str, answer: str) -> nodes.list_item:
-    return nodes.list_item("", nodes.paragraph("", "", nodes.strong(question, question), nodes.Text(f" {answer}")))
+def _item(question: str, answer: str, sources: nodes.paragraph | None = None) -> nodes.list_item:
+    para = nodes.paragraph("", "", nodes.strong(question, question), nodes.Text(f" {answer}"))
+    if sources is not None:  # every statement about benefit or harm carries its sources
+        para += nodes.Text(" ")
+        para.extend(sources.children)
+    return nodes.list_item("", para)
 
 
-def render_key_messages(row: Row, cfg: CmConfig, docname: str, table: tuple[str, str] | None) -> nodes.admonition:
+def render_key_messages(
+    row: Row, cfg: CmConfig, docname: str, table: tuple[str, str] | None, known: set[str]
+) -> nodes.admonition:
     """The box: does it help, harms, how it might work, approval, and a link to the table row.
 
-    *table* is (docname, row anchor) of the overview table, if the book has one.
+    *table* is (docname, row anchor) of the overview table, if the book has one; *known*
+    the citation keys sphinxcontrib-bibtex knows.
     """
+
+    def sources(answer: Answer | Status | None) -> nodes.paragraph | None:
+        return _citations(answer.citations, docname, known) if answer is not None else None
+
     items = nodes.bullet_list(
         "",
-        _item("Does it help?", _effect(row.effect, cfg)),
-        _item("Harms:", _harm(row.harm)),
+        _item("Does it help?", _effect(row.effect, cfg), sources(row.effect)),
+        _item("Harms:", _harm(row.harm), sources(row.harm)),
         _item("How might it work?", _mechanisms(row)),
-        _item("Is it approved?", _status(row)),
+        _item("Is it approved?", _status(row), sources(row.status)),
     )
     box = nodes.admonition("", nodes.title("Key messages", "Key messages"), items, classes=["cm-key-messages"])
     if table is not None:

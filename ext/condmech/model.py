@@ -43,6 +43,8 @@ class Definition(NamedTuple):
     line: int
     #: Expressions of the ``only`` directives around it: shown only by builders whose tags match.
     only: tuple[str, ...] = ()
+    #: A plain-language label for key messages (``:plain:``; the short label when not given).
+    plain: str = ""
 
 
 class Assertion(NamedTuple):

@@ -53,7 +53,7 @@ class BuildTables(SphinxPostTransform):
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
                 node["ids"] = []  # a box, not a numbered table: its reading-time id goes
-                node.replace_self([render_key_messages(row, cfg, request.docname, target) for row in rows])
+                node.replace_self([render_key_messages(row, cfg, request.docname, target, known) for row in rows])
                 continue
             # the id given at reading, which numfig numbered; moved to the table, not to the column spec
             table_id, node["ids"] = node["ids"][0], []
