@@ -98,14 +98,20 @@ def _definition_ref(definition: Definition, docname: str, cfg: CmConfig) -> addn
 
 
 def _backlinks(assertions: Sequence[Assertion | Effect], docname: str) -> list[nodes.Node]:
-    """'See: <section>, <section> (2)', one link per asserting place."""
+    """'See: <section>, <section> (2)', one link per asserting place.
+
+    Links under the same heading are numbered in page order, whatever order the cell lists them in.
+    """
     result: list[nodes.Node] = [nodes.Text("See: ")]
     seen: dict[str, int] = {}
+    number: dict[Assertion, int] = {}
+    for assertion in sorted(assertions, key=lambda a: (a.docname, a.line)):
+        text = assertion.section or assertion.docname
+        seen[text] = number[assertion] = seen.get(text, 0) + 1
     for index, assertion in enumerate(assertions):
         text = assertion.section or assertion.docname
-        seen[text] = seen.get(text, 0) + 1
-        if seen[text] > 1:
-            text = f"{text} ({seen[text]})"
+        if number[assertion] > 1:
+            text = f"{text} ({number[assertion]})"
         if index:
             result.append(nodes.Text("; "))
         ref = addnodes.pending_xref(
