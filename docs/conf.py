@@ -119,6 +119,10 @@ latex_elements = {
   {\endlist}
 % Narrow tabulary columns: never narrower than a long word.
 \setlength{\tymin}{72pt}
+% Sphinx numbers tables by the arabic chapter number, so the appendix's table read
+% "Table 1.1"; in the appendix use the chapter's own number (A.1).
+\g@addto@macro\appendix{\renewcommand{\thetable}{\thechapter.\arabic{table}}%
+  \renewcommand{\thefigure}{\thechapter.\arabic{figure}}}
 \makeatother
 """,
     "hyperref": r"""

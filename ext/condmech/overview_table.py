@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docutils import nodes
-from sphinx import addnodes
 
 from .config import CmConfig
 from .overview import Answer, Row
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
-from .render import STUB_WIDTH, _backlinks, _citations, _definition_ref, finding_node, level_node
+from .render import STUB_WIDTH, _backlinks, _citations, _definition_ref, column_spec, finding_node, level_node
 from .status import as_of_text
 
 #: (header, LaTeX width out of 100) of the answer columns; the condition column is STUB_WIDTH wide.
-COLUMNS = (("Does it help? Effects measured in people", 24), ("Harms", 17), ("How might it work?", 22), ("Approved?", 17))
+COLUMNS = (("Does it help? Effects measured in people", 23), ("Harms", 17), ("How might it work?", 26), ("Approved?", 18))
 
 
 def row_anchor(condition: str) -> str:
@@ -42,7 +41,7 @@ def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str]) -
     for item in answer.items:
         level = cfg.level(item.level)
         assert level is not None
-        para = nodes.paragraph("", "", level_node(level))
+        para = nodes.paragraph("", "", level_node(level, keep_together=False))
         finding = cfg.finding(item.finding) if item.finding else None
         if finding is not None:
             para += nodes.Text(", ")
@@ -64,7 +63,7 @@ def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str]) -> list
     if answer is None:
         return [_none("no study in people declared")]
     assert answer.finding is not None
-    summary: list[nodes.Node] = [level_node(answer.level), nodes.Text(", "), finding_node(answer.finding)]
+    summary: list[nodes.Node] = [level_node(answer.level, keep_together=False), nodes.Text(", "), finding_node(answer.finding)]
     if answer.outcomes:
         summary.append(nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in answer.outcomes)})"))
     return [_details(summary, _answer_body(answer, docname, cfg, known), "effect")]
@@ -74,7 +73,7 @@ def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str]) -> list[n
     answer = row.harm
     if answer is None:
         return [_none("none declared")]
-    return [_details([level_node(answer.level)], _answer_body(answer, docname, cfg, known), "harm")]
+    return [_details([level_node(answer.level, keep_together=False)], _answer_body(answer, docname, cfg, known), "harm")]
 
 
 def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
@@ -86,7 +85,7 @@ def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]
         summary: list[nodes.Node] = [
             nodes.inline(cell.mechanism.short, cell.mechanism.short, classes=["cm-mechanism-name"]),
             nodes.Text(": "),
-            level_node(cell.level),
+            level_node(cell.level, keep_together=False),
             nodes.Text(", "),
             finding_node(cell.finding),
         ]
@@ -132,7 +131,7 @@ def render_overview(
     table += nodes.title(caption, caption)
     tgroup = nodes.tgroup(cols=len(COLUMNS) + 1)
     table += tgroup
-    tgroup += nodes.colspec(colwidth=STUB_WIDTH - 4, stub=1)
+    tgroup += nodes.colspec(colwidth=STUB_WIDTH - 6, stub=1)
     tgroup.extend(nodes.colspec(colwidth=width) for _, width in COLUMNS)
     head = nodes.row()
     head += cm_header_cell("", nodes.paragraph("Condition", "Condition"), scope="col")
@@ -154,7 +153,4 @@ def render_overview(
             table_row += nodes.entry("", label, *content)
         body += table_row
     tgroup += body
-    ragged = r">{\raggedright\arraybackslash\small}"
-    widths = [STUB_WIDTH - 4, *(width for _, width in COLUMNS)]
-    spec = "".join(rf"{ragged}\X{{{width}}}{{{sum(widths)}}}" for width in widths)
-    return [addnodes.tabular_col_spec(spec=spec), table]
+    return [column_spec([STUB_WIDTH - 6, *(width for _, width in COLUMNS)]), table]

@@ -30,11 +30,15 @@ def xref(role: str, target: str, docname: str, text: str, *, explicit: bool = Tr
     )  # fmt: skip
 
 
-def level_node(level: Level) -> cm_level:
-    """Marker plus label: the level is never shown by colour alone."""
+def level_node(level: Level, *, keep_together: bool = True) -> cm_level:
+    """Marker plus label: the level is never shown by colour alone.
+
+    *keep_together*: a no-break space after the marker (narrow table cells pass False).
+    """
     node = cm_level("", "", classes=["cm-level", f"cm-level-{level.id}"])
     node += nodes.inline(level.marker, level.marker, classes=["cm-marker"])
-    node += nodes.Text(f"\u00a0{level.label}")
+    label = level.label if keep_together else level.label.replace("/", "/\u200b")  # may break after a slash
+    node += nodes.Text(("\u00a0" if keep_together else " ") + label)
     return node
 
 
@@ -250,13 +254,19 @@ def render_legend(cfg: CmConfig) -> nodes.container:
     )
 
 
+def column_spec(widths: Sequence[int]) -> addnodes.tabular_col_spec:
+    """Ragged-right columns of these relative widths that add up to the text width (LaTeX only).
+
+    No hyphenation in the cells: author names in citation labels must not break.
+    """
+    ragged = r">{\raggedright\arraybackslash\small\hyphenpenalty=10000\exhyphenpenalty=10000}"
+    return addnodes.tabular_col_spec(spec="".join(rf"{ragged}\X{{{w}}}{{{sum(widths)}}}" for w in widths))
+
+
 def latex_column_spec(columns: int) -> addnodes.tabular_col_spec:
-    """Ragged-right columns that add up to the text width (used by the LaTeX writer only)."""
+    """The matrix's columns: the stub, then equal shares of the rest."""
     width = (100 - STUB_WIDTH) // max(columns, 1)
-    total = STUB_WIDTH + width * columns
-    ragged = r">{\raggedright\arraybackslash\small}"
-    cells = "".join(rf"{ragged}\X{{{width}}}{{{total}}}" for _ in range(columns))
-    return addnodes.tabular_col_spec(spec=rf"{ragged}\X{{{STUB_WIDTH}}}{{{total}}}{cells}")
+    return column_spec([STUB_WIDTH, *[width] * columns])
 
 
 def render(
