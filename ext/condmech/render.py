@@ -190,8 +190,8 @@ def render_matrix(
         table_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(row, docname, cfg)), scope="row")
         for column in columns:
             pair = (column.id, row.id) if transposed else (row.id, column.id)
-            cell = matrix.cell(*pair)
-            table_row += nodes.entry("", *(_cell_body(cell, docname, known) if cell else [_empty()]))
+            found = matrix.cell(*pair)
+            table_row += table_cell(*(_cell_body(found, docname, known) if found else [_empty()]))
         tbody += table_row
     tgroup += tbody
     return table
@@ -259,8 +259,19 @@ def column_spec(widths: Sequence[int]) -> addnodes.tabular_col_spec:
 
     No hyphenation in the cells: author names in citation labels must not break.
     """
-    ragged = r">{\raggedright\arraybackslash\small\hyphenpenalty=10000\exhyphenpenalty=10000}"
+    ragged = r">{\raggedright\arraybackslash\small\hyphenpenalty=10000}"
     return addnodes.tabular_col_spec(spec="".join(rf"{ragged}\X{{{w}}}{{{sum(widths)}}}" for w in widths))
+
+
+def table_cell(*content: nodes.Node) -> nodes.entry:
+    """A table cell, ragged-right and unhyphenated in LaTeX too.
+
+    Sphinx 9 wraps every LaTeX cell in a ``varwidth`` box, which resets the column
+    specification's ``\\raggedright``; a LaTeX-only raw node restates it inside the box.
+    Other writers skip it.
+    """
+    raw = nodes.raw("", r"\raggedright\hyphenpenalty=10000\relax", format="latex")
+    return nodes.entry("", raw, *content)
 
 
 def latex_column_spec(columns: int) -> addnodes.tabular_col_spec:

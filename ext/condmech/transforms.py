@@ -61,8 +61,9 @@ class BuildTables(SphinxPostTransform):
             if request.view == "overview":
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 result = render_overview(
-                    rows, cfg, caption, request.docname, known, table_id=table_id, anchored=request == overview
-                )
+                    rows, cfg, caption, request.docname, known,
+                    table_id=table_id, anchored=request == overview, compact=self.app.builder.format == "latex",
+                )  # fmt: skip
                 result.append(render_legend(cfg))
             else:
                 result = render(request, matrix, cfg, caption, known, table_id)
