@@ -407,30 +407,23 @@ class SummaryDirective(_TableDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     option_spec: ClassVar[OptionSpec] = AnyOption({"min-level": directives.unchanged})
+    view: ClassVar[str] = "summary"
 
     def run(self) -> list[nodes.Node]:
         self.check_options()
         condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
         if not self.arguments:
-            warn("cm:summary needs a condition id argument", "missing_option", self.get_location())
+            warn(f"{self.name} needs a condition id argument", "missing_option", self.get_location())
         if not condition:
             return []
-        return [self.placeholder("summary", condition, "")]
+        return [self.placeholder(self.view, condition, "")]
 
 
 class KeyMessagesDirective(SummaryDirective):
     """The "Key messages" box of one condition, drawn from all its declarations."""
 
     option_spec: ClassVar[OptionSpec] = AnyOption()
-
-    def run(self) -> list[nodes.Node]:
-        self.check_options()
-        condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
-        if not self.arguments:
-            warn("cm:key-messages needs a condition id argument", "missing_option", self.get_location())
-        if not condition:
-            return []
-        return [self.placeholder("key-messages", condition, "")]
+    view = "key-messages"
 
 
 def register(app: Sphinx) -> None:
