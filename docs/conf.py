@@ -55,8 +55,14 @@ cm_matrix_caption = "Proposed mechanisms by condition, with the strongest eviden
 # Reader chapters must say when they were last reviewed (cm:reviewed below the title);
 # a status or review older than cm_review_interval_months (12, the default) warns.
 cm_review_required = [
-    "preface", "foundations/*", "mechanisms/*", "conditions/*", "safety-and-regulation", "outlook",
-    "back/condition-mechanism-table", "back/glossary",
+    "preface",
+    "foundations/*",
+    "mechanisms/*",
+    "conditions/*",
+    "safety-and-regulation",
+    "outlook",
+    "back/condition-mechanism-table",
+    "back/glossary",
 ]
 
 # -- HTML ----------------------------------------------------------------------

@@ -166,10 +166,15 @@ def fresh_copy(src: Path, target: Path) -> Path:
         *(
             (name, 2)
             for name in (
-                "add-link", "remove-link", "rename-definition", "add-citation", "reorder-toctree",
-                "add-effect", "change-status",
+                "add-link",
+                "remove-link",
+                "rename-definition",
+                "add-citation",
+                "reorder-toctree",
+                "add-effect",
+                "change-status",
             )
-        ),  # fmt: skip
+        ),
         ("bib-insert-first", 2),
     ],
 )

@@ -130,7 +130,12 @@ CASES = {
         4,
     ),
     "status-bad-date": ("case.md", myst("status", "knee", **status(as_of="1 Nov 2026")), "condmech.invalid_date", 4),
-    "status-impossible-date": ("case.rst", rst("status", "knee", **status(as_of="2026-02-30")), "condmech.invalid_date", 5),
+    "status-impossible-date": (
+        "case.rst",
+        rst("status", "knee", **status(as_of="2026-02-30")),
+        "condmech.invalid_date",
+        5,
+    ),
     "status-misspelt-option": ("case.md", myst("status", "knee", **status(summery="x")), "condmech.unknown_option", 7),
     "status-missing-summary": ("case.md", myst("status", "knee", **status(summary="")), "condmech.missing_option", 3),
     "status-missing-condition": ("case.md", myst("status", **status()), "condmech.missing_option", 3),
@@ -309,14 +314,18 @@ def test_long_name_with_a_short_label_is_fine(write_project, build):
 
 
 def test_page_without_required_review_date(write_project, build):
-    srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n"}, conf='cm_review_required = ["ca*"]\n')
+    srcdir = write_project(
+        {"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n"}, conf='cm_review_required = ["ca*"]\n'
+    )
     message = single_warning(build(srcdir), "case.md", 1, "condmech.review_missing")
     assert "cm:reviewed" in message
 
 
 def test_review_dates_shown_with_the_next_due_date(write_project, build):
     page = myst("reviewed", "2026-01-31")
-    built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}, conf="cm_review_interval_months = 13\n"))
+    built = build(
+        write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}, conf="cm_review_interval_months = 13\n")
+    )
     assert built.warnings == []
     box = built.html("case.html").first("div", "cm-review-dates")
     assert box.text.strip() == "Page last reviewed: 31 January 2026 \u00b7 Next review due: 28 February 2027"

@@ -191,7 +191,6 @@ class _CmDirective(SphinxDirective):
         return [nodes.paragraph("", "", nodes.emphasis(text, text), classes=["cm-note"])] if text else []
 
 
-
 class DefinitionDirective(_CmDirective):
     """Define a condition or mechanism: an index entry, a link target and a description."""
 

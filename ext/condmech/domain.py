@@ -60,7 +60,14 @@ def _ancestors(node: nodes.Element) -> Iterator[nodes.Element]:
 
 def _definition(node: cm_definition, docname: str) -> Definition:
     return Definition(
-        node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"], _only(node),
+        node["kind"],
+        node["cm_id"],
+        node["name"],
+        node["short"],
+        docname,
+        node["ids"][0],
+        node["line"],
+        _only(node),
         node.get("plain", ""),
     )
 
@@ -420,7 +427,9 @@ class CondMechDomain(Domain):
         first = self.statuses()
         for status in self._all("statuses"):
             if ("condition", status.condition) not in self.winners:
-                warn(f"unknown condition {status.condition!r} in cm:status", "unknown_id", (status.docname, status.line))
+                warn(
+                    f"unknown condition {status.condition!r} in cm:status", "unknown_id", (status.docname, status.line)
+                )
             elif first[status.condition] is not status:
                 winner = first[status.condition]
                 warn(

@@ -14,13 +14,27 @@ from collections.abc import Sequence
 from docutils import nodes
 
 from .config import CmConfig
-from .overview import Answer, Row
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
-from .render import STUB_WIDTH, _backlinks, _citations, _definition_ref, column_spec, finding_node, level_node, table_cell
+from .overview import Answer, Row
+from .render import (
+    STUB_WIDTH,
+    _backlinks,
+    _citations,
+    _definition_ref,
+    column_spec,
+    finding_node,
+    level_node,
+    table_cell,
+)
 from .status import as_of_text
 
 #: (header, LaTeX width out of 100) of the answer columns; the condition column is STUB_WIDTH wide.
-COLUMNS = (("Does it help? Effects measured in people", 23), ("Harms", 17), ("How might it work?", 26), ("Approved?", 18))
+COLUMNS = (
+    ("Does it help? Effects measured in people", 23),
+    ("Harms", 17),
+    ("How might it work?", 26),
+    ("Approved?", 18),
+)
 
 
 def row_anchor(condition: str) -> str:
@@ -67,7 +81,11 @@ def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact
     if answer is None:
         return [_none("no study in people declared")]
     assert answer.finding is not None
-    summary: list[nodes.Node] = [level_node(answer.level, keep_together=False), nodes.Text(", "), finding_node(answer.finding)]
+    summary: list[nodes.Node] = [
+        level_node(answer.level, keep_together=False),
+        nodes.Text(", "),
+        finding_node(answer.finding),
+    ]
     if answer.outcomes:
         summary.append(nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in answer.outcomes)})"))
     return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "effect")]
