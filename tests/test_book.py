@@ -285,7 +285,7 @@ CONDITION_PAGES = sorted(p for p in (DOCS / "conditions").glob("*.md") if p.stem
 def test_condition_chapters_open_with_key_messages_and_review_dates(book: Book) -> None:
     for source in CONDITION_PAGES:
         page = (book.html / "conditions" / f"{source.stem}.html").read_text(encoding="utf-8")
-        main = page[page.index("<h1>") :]
+        main = page[page.index('<article class="bd-article"') :]
         box = main.index("cm-key-messages")
         assert main.index("cm-review-dates") < box < main.index("<h2>"), source.stem
         assert re.search(r"Page last reviewed: \d+ \w+ 20\d\d · Next review due: \d+ \w+ 20\d\d", main), source.stem

@@ -155,7 +155,7 @@ def render_overview(
     anchored: bool,
     compact: bool = False,
 ) -> list[nodes.Node]:
-    """The LaTeX column specification and the table (*anchored*: give rows their ids).
+    """The table and its LaTeX column specification, in a box (*anchored*: give rows their ids).
 
     *compact* (print, where nothing folds away): the details keep the notes, back-links
     and sources of effects and harms, without repeating each level, and the status its
@@ -187,4 +187,6 @@ def render_overview(
             table_row += table_cell(label, *content)
         body += table_row
     tgroup += body
-    return [column_spec([STUB_WIDTH - 6, *(width for _, width in COLUMNS)]), table]
+    spec = column_spec([STUB_WIDTH - 6, *(width for _, width in COLUMNS)])
+    # the box lets the stylesheet reach the theme's scrolling wrapper around the table without :has()
+    return [nodes.container("", spec, table, classes=["cm-overview-box"])]
