@@ -26,6 +26,7 @@ PAGE = """\
 :mechanism: paracrine
 :level: anecdote
 :cite: alpha2020
+:measured: the mechanism in the test study
 
 Told by patients.
 :::
@@ -38,6 +39,7 @@ Told by patients.
 :level: trial
 :finding: against
 :cite: gamma2021
+:measured: the mechanism in the test study
 
 A trial found no effect.
 :::

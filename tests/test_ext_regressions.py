@@ -34,6 +34,7 @@ LINK = """
 :::{{cm:link}}
 :condition: {condition}
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: {level}
 :cite: {cite}
 

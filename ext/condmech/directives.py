@@ -1,4 +1,6 @@
-"""Directives: ``cm:condition``, ``cm:mechanism``, ``cm:link``, ``cm:matrix``, ``cm:summary``.
+"""Directives: ``cm:condition``, ``cm:mechanism``, ``cm:link``, ``cm:matrix``, ``cm:summary``,
+``cm:key-messages``, and the shared base of every ``cm`` directive (the others are in
+:mod:`condmech.clinical`, :mod:`condmech.status` and :mod:`condmech.review`).
 
 Options are accepted permissively and checked in ``run()``, so MyST and
 reStructuredText report the same typed warning (MyST drops an option its
@@ -22,12 +24,12 @@ from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
 from .config import ID_RE, CmConfig, get_config
-from .model import BIDI_CONTROLS, Kind
+from .model import BIDI_CONTROLS, Finding, Kind, Level
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder
 from .render import problem_marker
 from .warnings import WARNING_TYPE, Subtype, nearest, suggest, warn
 
-VIEWS = ("matrix", "transposed", "list")
+VIEWS = ("matrix", "transposed", "list", "overview")
 
 
 class AnyOption(dict[str, Callable[[str], Any]]):
@@ -118,6 +120,76 @@ class _CmDirective(SphinxDirective):
     def body(self) -> list[nodes.Node]:
         return self.parse_content_to_nodes(allow_section_headings=False) if self.content else []
 
+    def citations(self) -> list[str]:
+        """The keys of ``:cite:`` that are well formed and in the bibliography; a warning for each other one.
+
+        Only these reach sphinxcontrib-bibtex, so no key can crash it or be reported twice.
+        The page depends on the .bib files: adding a missing entry re-reads it.
+        """
+        given = [key for key in CITE_SPLIT.split(self.option("cite")) if key]
+        location = self.option_location("cite")
+        if not given and self.cm_config.require_citations:
+            self.warn(f"{self.name} has no :cite: keys; every declaration needs a source", "no_citation", location)
+        unique = list(dict.fromkeys(given))
+        if len(unique) < len(given):
+            self.warn(f"{self.name} lists a citation key twice", "duplicate_citation", location)
+        bibfiles = self.env.get_domain("cite").bibdata.bibfiles
+        for path in bibfiles if given else ():
+            self.env.note_dependency(str(path))
+        known = {key for bibfile in bibfiles.values() for key in bibfile.keys}
+        keys = []
+        for key in unique:
+            if not CITE_KEY.fullmatch(key):
+                self.warn(
+                    f"malformed citation key {key!r}: give bare keys separated by commas, without braces, "
+                    f"quotes or role syntax{suggest(NOT_KEY.sub('', key), sorted(known), 'keys')}",
+                    "invalid_citation",
+                    location,
+                )
+            elif key not in known:
+                files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
+                self.warn(
+                    f"citation key {key!r} is not in {files}{suggest(key, sorted(known), 'keys')}",
+                    "unknown_citation",
+                    location,
+                )
+            else:
+                keys.append(key)
+        return keys
+
+    def level_and_finding(self, *, with_finding: bool = True) -> tuple[Level | None, Finding | None]:
+        """The ``:level:`` and ``:finding:`` (the default finding when omitted); None after a warning."""
+        cfg = self.cm_config
+        level = cfg.level(self.option("level"))
+        if self.option("level") and level is None:
+            hint = suggest(self.option("level"), [lv.id for lv in cfg.levels], "levels")
+            message = f"unknown evidence level {self.option('level')!r}{hint}"
+            self.warn(message, "unknown_level", self.option_location("level"))
+        if not with_finding:
+            return level, None
+        finding = cfg.finding(self.option("finding") or cfg.default_finding)
+        if finding is None:
+            hint = suggest(self.option("finding"), [f.id for f in cfg.findings], "findings")
+            message = f"unknown finding {self.option('finding')!r}{hint}"
+            self.warn(message, "unknown_finding", self.option_location("finding"))
+        return level, finding
+
+    def sources(self, keys: list[str]) -> list[nodes.Node]:
+        """'Sources: <citations>' as sphinxcontrib-bibtex's ``cite:p``, plus its messages."""
+        if not keys:
+            return []
+        role = self.env.get_domain("cite").role("p")
+        assert role is not None
+        cited, messages = role(
+            "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
+        )
+        return [nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"]), *messages]
+
+    def note(self) -> list[nodes.Node]:
+        """The ``:note:`` as an italic line (nothing when absent)."""
+        text = self.option("note")
+        return [nodes.paragraph("", "", nodes.emphasis(text, text), classes=["cm-note"])] if text else []
+
 
 class DefinitionDirective(_CmDirective):
     """Define a condition or mechanism: an index entry, a link target and a description."""
@@ -131,6 +203,7 @@ class DefinitionDirective(_CmDirective):
         {
             "name": directives.unchanged,
             "short": directives.unchanged,
+            "plain": directives.unchanged,
         }
     )
 
@@ -163,6 +236,7 @@ class DefinitionDirective(_CmDirective):
         node = cm_definition(
             "", classes=["cm-definition", f"cm-{self.kind}"], ids=[anchor],
             kind=self.kind, cm_id=ident, name=name, short=short, line=self.lineno,
+            plain=self.option("plain") or short,
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
@@ -211,45 +285,9 @@ class LinkDirective(_CmDirective):
             "cite": directives.unchanged,
             "note": directives.unchanged,
             "anchor": directives.unchanged,
+            "measured": directives.unchanged,
         }
     )
-
-    def citations(self) -> list[str]:
-        """The keys of ``:cite:`` that are well formed and in the bibliography; a warning for each other one.
-
-        Only these reach sphinxcontrib-bibtex, so no key can crash it or be reported twice.
-        The page depends on the .bib files: adding a missing entry re-reads it.
-        """
-        given = [key for key in CITE_SPLIT.split(self.option("cite")) if key]
-        location = self.option_location("cite")
-        if not given and self.cm_config.require_citations:
-            self.warn("cm:link has no :cite: keys; every link needs a source", "no_citation", location)
-        unique = list(dict.fromkeys(given))
-        if len(unique) < len(given):
-            self.warn("cm:link lists a citation key twice", "duplicate_citation", location)
-        bibfiles = self.env.get_domain("cite").bibdata.bibfiles
-        for path in bibfiles if given else ():
-            self.env.note_dependency(str(path))
-        known = {key for bibfile in bibfiles.values() for key in bibfile.keys}
-        keys = []
-        for key in unique:
-            if not CITE_KEY.fullmatch(key):
-                self.warn(
-                    f"malformed citation key {key!r}: give bare keys separated by commas, without braces, "
-                    f"quotes or role syntax{suggest(NOT_KEY.sub('', key), sorted(known), 'keys')}",
-                    "invalid_citation",
-                    location,
-                )
-            elif key not in known:
-                files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
-                self.warn(
-                    f"citation key {key!r} is not in {files}{suggest(key, sorted(known), 'keys')}",
-                    "unknown_citation",
-                    location,
-                )
-            else:
-                keys.append(key)
-        return keys
 
     def anchor(self, condition: str, mechanism: str, level: str, keys: list[str]) -> list[str]:
         """The link's ids: its own anchor, then the old serial one for links made before it existed.
@@ -270,7 +308,6 @@ class LinkDirective(_CmDirective):
         return [anchor, old]
 
     def run(self) -> list[nodes.Node]:
-        cfg = self.cm_config
         misspelt = self.check_options()
         recorded = True
         for name in ("condition", "mechanism", "level"):
@@ -280,46 +317,37 @@ class LinkDirective(_CmDirective):
                 recorded = False
         condition = self.checked_id(self.option("condition"), "condition", "condition")
         mechanism = self.checked_id(self.option("mechanism"), "mechanism", "mechanism")
-        level = cfg.level(self.option("level"))
-        if self.option("level") and level is None:
-            hint = suggest(self.option("level"), [lv.id for lv in cfg.levels], "levels")
-            message = f"unknown evidence level {self.option('level')!r}{hint}"
-            self.warn(message, "unknown_level", self.option_location("level"))
-        finding = cfg.finding(self.option("finding") or cfg.default_finding)
-        if finding is None:
-            hint = suggest(self.option("finding"), [f.id for f in cfg.findings], "findings")
-            message = f"unknown finding {self.option('finding')!r}{hint}"
-            self.warn(message, "unknown_finding", self.option_location("finding"))
+        level, finding = self.level_and_finding()
         keys = self.citations()
         recorded = recorded and bool(condition and mechanism and level and finding)
         if not recorded or level is None or finding is None:
             return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-assertion"])]
+        measured = self.option("measured")
+        if not measured:
+            warn(
+                "cm:link without :measured: is deprecated: if the cited studies measured the mechanism, "
+                "add ':measured: <what they measured>'; if they measured pain, function or disease activity, "
+                "write cm:effect with :outcome: instead",
+                "deprecated",
+                self.get_location(),
+            )
 
         node = cm_assertion(
             "", ids=self.anchor(condition, mechanism, level.id, keys),
             classes=["cm-assertion", f"cm-assertion-{level.id}", f"cm-assertion-{finding.id}"],
             condition=condition, mechanism=mechanism, level=level.id, finding=finding.id,
             citations=keys, note=self.option("note"), docname=self.env.current_document.docname,
-            line=self.lineno, recorded=True,
+            line=self.lineno, recorded=True, measured=measured,
             condition_line=self.option_line("condition"), mechanism_line=self.option_line("mechanism"),
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
         node.extend(self.problem_marker())
-        if self.option("note"):
-            node += nodes.paragraph(
-                "", "", nodes.emphasis(self.option("note"), self.option("note")), classes=["cm-note"]
-            )
+        node.extend(self.note())
+        if measured:
+            node += nodes.paragraph("", f"Measured: {measured}", classes=["cm-measured"])
         node.extend(self.body())
-        if keys:
-            role = self.env.get_domain("cite").role("p")
-            assert role is not None
-            cited, messages = role(
-                "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
-            )
-            sources = nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"])
-            node += sources
-            node.extend(messages)
+        node.extend(self.sources(keys))
         return [node]
 
 
@@ -378,24 +406,41 @@ class SummaryDirective(_TableDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     option_spec: ClassVar[OptionSpec] = AnyOption({"min-level": directives.unchanged})
+    view: ClassVar[str] = "summary"
 
     def run(self) -> list[nodes.Node]:
         self.check_options()
         condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
         if not self.arguments:
-            warn("cm:summary needs a condition id argument", "missing_option", self.get_location())
+            warn(f"{self.name} needs a condition id argument", "missing_option", self.get_location())
         if not condition:
             return []
-        return [self.placeholder("summary", condition, "")]
+        return [self.placeholder(self.view, condition, "")]
+
+
+class KeyMessagesDirective(SummaryDirective):
+    """The "Key messages" box of one condition, drawn from all its declarations."""
+
+    option_spec: ClassVar[OptionSpec] = AnyOption()
+    view = "key-messages"
 
 
 def register(app: Sphinx) -> None:
     """Register the directives in the ``cm`` domain."""
+    from .clinical import EffectDirective, HarmDirective
+    from .review import ReviewedDirective
+    from .status import StatusDirective
+
     for name, directive in (
         ("condition", ConditionDirective),
         ("mechanism", MechanismDirective),
         ("link", LinkDirective),
         ("matrix", MatrixDirective),
         ("summary", SummaryDirective),
+        ("effect", EffectDirective),
+        ("harm", HarmDirective),
+        ("status", StatusDirective),
+        ("reviewed", ReviewedDirective),
+        ("key-messages", KeyMessagesDirective),
     ):
         app.add_directive_to_domain("cm", name, directive)

@@ -30,6 +30,13 @@ Subtype = Literal[
     "no_citation",
     "empty_table",
     "name_too_long",
+    "deprecated",
+    "unknown_outcome",
+    "invalid_date",
+    "duplicate_status",
+    "status_outdated",
+    "review_missing",
+    "review_overdue",
     "invalid_character",
     "duplicate_anchor",
 ]
@@ -55,6 +62,14 @@ SUBTYPES: dict[Subtype, str] = {
     "no_citation": "A link has no ``:cite:`` keys.",
     "empty_table": "A table or summary has nothing to show (after its filters).",
     "name_too_long": "A display name is longer than ``cm_max_name_length``; it is shortened in tables.",
+    "deprecated": "Old syntax that still builds: a ``cm:link`` without ``:measured:``. The message says what to write.",
+    "unknown_outcome": "A ``cm:effect`` names no outcome, or one that is not in ``cm_outcomes``.",
+    "invalid_date": "A date (``:as-of:``, ``cm:reviewed``) is not a real date written ``YYYY-MM-DD``.",
+    "duplicate_status": "A condition has a second ``cm:status``, or a page a second ``cm:reviewed``; the first counts.",
+    "status_outdated": "A ``cm:status`` is older than ``cm_review_interval_months`` before the build date: "
+    "check it again.",
+    "review_missing": "A page that ``cm_review_required`` lists has no ``cm:reviewed`` date.",
+    "review_overdue": "A page's next review date (``cm:reviewed`` plus the review interval) has passed.",
     "invalid_character": "A name, label or note contains invisible text-direction characters (such as U+202E, "
     "which shows text reversed); they are removed.",
     "duplicate_anchor": "Two links in one page would get the same anchor (same pair, level and first key); give "

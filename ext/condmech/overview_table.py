@@ -1,0 +1,192 @@
+"""The overview table: one row per condition, one column per reader's question.
+
+"Does it help?" (clinical effects measured in people), "Harms", "How might it
+work?" (mechanism evidence) and "Approved?" (status with its date). Each cell
+shows a marker and a short label; the statements, back-links and sources are in
+a :class:`~condmech.nodes.cm_details` (``<details>`` in HTML, shown in full in
+the PDF). Only standard nodes plus :mod:`condmech.nodes`, as in :mod:`condmech.render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from docutils import nodes
+
+from .config import CmConfig
+from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
+from .overview import Answer, Row
+from .render import (
+    STUB_WIDTH,
+    _backlinks,
+    _citations,
+    _definition_ref,
+    column_spec,
+    finding_node,
+    level_node,
+    table_cell,
+)
+from .status import as_of_text
+
+#: (header, LaTeX width out of 100) of the answer columns; the condition column is STUB_WIDTH wide.
+COLUMNS = (
+    ("Does it help? Effects measured in people", 23),
+    ("Harms", 17),
+    ("How might it work?", 26),
+    ("Approved?", 18),
+)
+
+
+def row_anchor(condition: str) -> str:
+    """The id of a condition's row (the key messages link to it)."""
+    return f"cm-row-{condition}"
+
+
+def _details(summary: list[nodes.Node], body: list[nodes.Node], kind: str) -> cm_details:
+    return cm_details("", cm_details_summary("", "", *summary), *body, classes=["cm-details", f"cm-details-{kind}"])
+
+
+def _none(text: str) -> nodes.paragraph:
+    return nodes.paragraph("", text, classes=["cm-empty"])
+
+
+def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
+    body: list[nodes.Node] = []
+    for item in answer.items:
+        if compact:  # the note alone: the summary line gives the level
+            if item.note:
+                body.append(nodes.paragraph(item.note, item.note))
+            continue
+        level = cfg.level(item.level)
+        assert level is not None
+        para = nodes.paragraph("", "", level_node(level, keep_together=False))
+        finding = cfg.finding(item.finding) if item.finding else None
+        if finding is not None:
+            para += nodes.Text(", ")
+            para += finding_node(finding)
+        if item.outcomes:
+            para += nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in item.outcomes)})")
+        if item.note:
+            para += nodes.Text(f". {item.note.rstrip('.')}.")
+        body.append(para)
+    body.append(nodes.paragraph("", "", *_backlinks(answer.items, docname), classes=["cm-where"]))
+    cited = _citations(answer.citations, docname, known)
+    if cited is not None:
+        body.append(cited)
+    return body
+
+
+def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
+    answer = row.effect
+    if answer is None:
+        return [_none("no study in people declared")]
+    assert answer.finding is not None
+    summary: list[nodes.Node] = [
+        level_node(answer.level, keep_together=False),
+        nodes.Text(", "),
+        finding_node(answer.finding),
+    ]
+    if answer.outcomes:
+        summary.append(nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in answer.outcomes)})"))
+    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "effect")]
+
+
+def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
+    answer = row.harm
+    if answer is None:
+        return [_none("none declared")]
+    summary = [level_node(answer.level, keep_together=False)]
+    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "harm")]
+
+
+def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
+    if not row.mechanisms:
+        return [_none("none declared")]
+    result: list[nodes.Node] = []
+    for cell in row.mechanisms:
+        assert cell.level is not None and cell.finding is not None
+        summary: list[nodes.Node] = [
+            nodes.inline(cell.mechanism.short, cell.mechanism.short, classes=["cm-mechanism-name"]),
+            nodes.Text(": "),
+            level_node(cell.level, keep_together=False),
+            nodes.Text(", "),
+            finding_node(cell.finding),
+        ]
+        body: list[nodes.Node] = [nodes.paragraph("", "", *_backlinks(cell.assertions, docname), classes=["cm-where"])]
+        measured = [a.measured for a in cell.assertions if a.measured]
+        if measured:
+            body.insert(0, nodes.paragraph("", "Measured: " + "; ".join(measured) + "."))
+        cited = _citations(cell.citations, docname, known)
+        if cited is not None:
+            body.append(cited)
+        result.append(_details(summary, body, "mechanism"))
+    return result
+
+
+def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list[nodes.Node]:
+    status = row.status
+    if status is None:
+        return [_none("not declared")]
+    summary: list[nodes.Node] = [nodes.Text(f"{status.summary.rstrip('.')}, {as_of_text(status.as_of)}")]
+    body: list[nodes.Node] = []
+    if status.approvals:
+        body.extend(nodes.paragraph(a, a, classes=["cm-approval"]) for a in status.approvals)
+    cited = None if compact else _citations(status.citations, docname, known)  # the chapter cites them
+    if cited is not None:
+        body.append(cited)
+    return [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
+
+
+def _stub(row: Row, docname: str, cfg: CmConfig, anchored: bool) -> cm_header_cell:
+    para = nodes.paragraph("", "", _definition_ref(row.condition, docname, cfg))
+    if anchored:
+        para.insert(0, nodes.target("", "", ids=[row_anchor(row.condition.id)]))
+    return cm_header_cell("", para, scope="row")
+
+
+def render_overview(
+    rows: Sequence[Row],
+    cfg: CmConfig,
+    caption: str,
+    docname: str,
+    known: set[str],
+    *,
+    table_id: str,
+    anchored: bool,
+    compact: bool = False,
+) -> list[nodes.Node]:
+    """The table and its LaTeX column specification, in a box (*anchored*: give rows their ids).
+
+    *compact* (print, where nothing folds away): the details keep the notes, back-links
+    and sources of effects and harms, without repeating each level, and the status its
+    approvals (the chapter's status block gives its sources).
+    """
+    table = nodes.table("", classes=["cm-overview", "longtable", "colwidths-given"], ids=[table_id])
+    table += nodes.title(caption, caption)
+    tgroup = nodes.tgroup(cols=len(COLUMNS) + 1)
+    table += tgroup
+    tgroup += nodes.colspec(colwidth=STUB_WIDTH - 6, stub=1)
+    tgroup.extend(nodes.colspec(colwidth=width) for _, width in COLUMNS)
+    head = nodes.row()
+    head += cm_header_cell("", nodes.paragraph("Condition", "Condition"), scope="col")
+    for title, _ in COLUMNS:
+        head += cm_header_cell("", nodes.paragraph(title, title), scope="col")
+    tgroup += nodes.thead("", head)
+    body = nodes.tbody()
+    for row in rows:
+        cells = (
+            _effect_cell(row, docname, cfg, known, compact),
+            _harm_cell(row, docname, cfg, known, compact),
+            _mechanism_cell(row, docname, known),
+            _status_cell(row, docname, known, compact),
+        )
+        table_row = nodes.row("", _stub(row, docname, cfg, anchored))
+        for (title, _), content in zip(COLUMNS, cells, strict=True):
+            short = title.split(" Effects")[0]
+            label = cm_cell_label(short, short, classes=["cm-cell-label"])
+            table_row += table_cell(label, *content)
+        body += table_row
+    tgroup += body
+    spec = column_spec([STUB_WIDTH - 6, *(width for _, width in COLUMNS)])
+    # the box lets the stylesheet reach the theme's scrolling wrapper around the table without :has()
+    return [nodes.container("", spec, table, classes=["cm-overview-box"])]
