@@ -28,9 +28,9 @@ def _add_static(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import config, directives, domain, export, nodes, transforms
+    from . import citations, config, directives, domain, export, nodes, transforms
 
-    app.setup_extension("sphinxcontrib.bibtex")
+    citations.setup(app)
     config.register(app)
     nodes.register(app)
     app.add_domain(domain.CondMechDomain)

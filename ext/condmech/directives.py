@@ -23,6 +23,7 @@ from sphinx.util.logging import is_suppressed_warning
 from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
+from . import citations
 from .config import ID_RE, CmConfig, get_config
 from .model import BIDI_CONTROLS, Finding, Kind, Level
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder
@@ -133,10 +134,9 @@ class _CmDirective(SphinxDirective):
         unique = list(dict.fromkeys(given))
         if len(unique) < len(given):
             self.warn(f"{self.name} lists a citation key twice", "duplicate_citation", location)
-        bibfiles = self.env.get_domain("cite").bibdata.bibfiles
+        bibfiles, known = citations.bib_keys(self.env)
         for path in bibfiles if given else ():
             self.env.note_dependency(str(path))
-        known = {key for bibfile in bibfiles.values() for key in bibfile.keys}
         keys = []
         for key in unique:
             if not CITE_KEY.fullmatch(key):
@@ -178,11 +178,7 @@ class _CmDirective(SphinxDirective):
         """'Sources: <citations>' as sphinxcontrib-bibtex's ``cite:p``, plus its messages."""
         if not keys:
             return []
-        role = self.env.get_domain("cite").role("p")
-        assert role is not None
-        cited, messages = role(
-            "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
-        )
+        cited, messages = citations.cite(self, keys)
         return [nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"]), *messages]
 
     def note(self) -> list[nodes.Node]:

@@ -22,9 +22,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 from sphinx.util.tags import Tags
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from . import dates, matrix
+from . import citations, dates, matrix
 from .config import get_config
 from .model import Assertion, Definition, Effect, Kind, Review, Status, TableRequest, facts_key
 from .nodes import cm_assertion, cm_definition, cm_effect, cm_review, cm_status, cm_table_placeholder
@@ -146,7 +145,7 @@ class CondMechDomain(Domain):
         #: The builder's tags (``builder-inited``): records inside a non-matching ``only`` are left out.
         self.tags: Tags | None = None
         #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
-        self._cited: dict[tuple[str, str, str], nodes.Element] = {}
+        self._cited: dict[tuple[str, str, str], nodes.Element | None] = {}
         #: Facts and cited keys of documents purged during this build, as they were before.
         self._purged: dict[str, Facts] = {}
         self._purged_cites: dict[str, frozenset[str]] = {}
@@ -203,8 +202,8 @@ class CondMechDomain(Domain):
                 tables.append(_table(node, docname))
             elif node.get("refdomain") == self.name and node.get("reftype") in ROLE_KINDS:
                 refs.add((ROLE_KINDS[node["reftype"]], node["reftarget"]))
-            elif node.get("refdomain") == "cite":
-                cites.update(target.key for target in parse_citation_targets(node["reftarget"]))
+            else:
+                cites.update(citations.cited_keys(node))
         for part, items in (
             ("definitions", definitions),
             ("assertions", assertions),
@@ -345,17 +344,7 @@ class CondMechDomain(Domain):
         facts = self.data["definitions"].keys() | self.data["assertions"].keys()
         order = tuple(docname for docname in self.order if docname in facts)
         winners = {key: (d.docname, d.anchor, d.name, d.short) for key, d in self.winners.items()}
-        bib = {
-            citation.key: (
-                citation.citation_id,
-                citation.bibliography_key.docname,
-                citation.formatted_entry.label,
-                citation.formatted_entry.text.render_as("text"),
-                citation.tooltip_entry.text.render_as("text") if citation.tooltip_entry else "",
-            )
-            for citation in self.env.get_domain("cite").citations
-        }
-        return order, winners, bib, get_config(self.env.config)
+        return order, winners, citations.formatted(self.env), get_config(self.env.config)
 
     def citations_changed(self, read: set[str]) -> bool:
         """Whether a purged or newly read document cites other keys than before.
@@ -530,14 +519,13 @@ class CondMechDomain(Domain):
         key: str,
         node: addnodes.pending_xref,
         contnode: nodes.Element,
-    ) -> nodes.Element:
+    ) -> nodes.Element | None:
         """A table's citation of *key*: bibtex's ``cite:p`` output, formatted once per page."""
         cached = (builder.name, fromdocname, key)
         if cached not in self._cited:
-            self._cited[cached] = env.get_domain("cite").resolve_xref(
-                env, fromdocname, builder, "p", key, node, contnode
-            )
-        return self._cited[cached].deepcopy()
+            self._cited[cached] = citations.resolve(env, fromdocname, builder, key, node, contnode)
+        cited = self._cited[cached]
+        return cited.deepcopy() if cited is not None else None
 
     def resolve_any_xref(
         self,
@@ -616,8 +604,7 @@ def outdated_documents(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = _domain(env)
     outdated = domain.outdated_after_read(domain.read_docs)
     if domain.citations_changed(domain.read_docs):
-        cite = env.get_domain("cite")
-        outdated.update(key.docname for key in getattr(cite, "bibliographies", {}))
+        outdated.update(citations.bibliography_pages(env))
     domain.read_docs = set()
     return sorted(outdated)
 

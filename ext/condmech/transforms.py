@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
 
+from . import citations
 from .config import get_config
 from .domain import _domain, document_order
 from .keymessages import render_key_messages
@@ -41,7 +42,7 @@ class BuildTables(SphinxPostTransform):
         domain = _domain(self.env)
         cfg = get_config(self.config)
         order = document_order(self.env)
-        known = {citation.key for citation in getattr(self.env.get_domain("cite"), "citations", ())}
+        known = citations.known_keys(self.env)
         export = self.env._builder_cls.name in cfg.export_builders and cfg.export_formats
         overview = next((t for t in domain.tables() if t.view == "overview" and not t.condition), None)
         for node in placeholders:

@@ -1,0 +1,99 @@
+"""The bridge to sphinxcontrib-bibtex: the only module that imports or calls it.
+
+Read this file on every sphinxcontrib-bibtex upgrade; ``tests/test_contracts.py``
+pins each attribute and method used here. The per-document cited keys stay in the
+``cm`` domain's data (purge and merge); only the knowledge of bibtex's API is here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+if TYPE_CHECKING:
+    from sphinx.util.docutils import SphinxDirective
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+
+def setup(app: Sphinx) -> None:
+    """Load sphinxcontrib-bibtex, whose ``cite`` domain formats every source."""
+    app.setup_extension("sphinxcontrib.bibtex")
+
+
+def _cite(env: BuildEnvironment) -> BibtexDomain:
+    return cast("BibtexDomain", env.get_domain("cite"))
+
+
+def bib_keys(env: BuildEnvironment) -> tuple[list[Path], set[str]]:
+    """The configured ``.bib`` files and every key in them."""
+    bibfiles = _cite(env).bibdata.bibfiles
+    return list(bibfiles), {key for bibfile in bibfiles.values() for key in bibfile.keys}
+
+
+def cite(directive: SphinxDirective, keys: list[str]) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """*keys* cited through bibtex's ``cite:p`` role, so bibtex records the citation.
+
+    Called by hand, not through ``parse_inline``: under MyST that would parse Markdown.
+    """
+    role = _cite(directive.env).role("p")
+    assert role is not None
+    joined = ",".join(keys)
+    return role("cite:p", f"{{cite:p}}`{joined}`", joined, directive.lineno, directive.state.inliner)
+
+
+def cited_keys(node: nodes.Node) -> set[str]:
+    """The keys a ``cite`` domain ``pending_xref`` names (none for other nodes)."""
+    if not isinstance(node, addnodes.pending_xref) or node.get("refdomain") != "cite":
+        return set()
+    return {target.key for target in parse_citation_targets(node["reftarget"])}
+
+
+def known_keys(env: BuildEnvironment) -> set[str]:
+    """The keys bibtex has a formatted citation for (cited somewhere through its roles)."""
+    return {citation.key for citation in _cite(env).citations}
+
+
+def formatted(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
+    """key -> what bibtex made of it: id, bibliography page, label, text and tooltip.
+
+    Compared between builds: a changed ``.bib`` changes these without any page being re-read.
+    """
+    return {
+        citation.key: (
+            citation.citation_id,
+            citation.bibliography_key.docname,
+            citation.formatted_entry.label,
+            citation.formatted_entry.text.render_as("text"),
+            citation.tooltip_entry.text.render_as("text") if citation.tooltip_entry else "",
+        )
+        for citation in _cite(env).citations
+    }
+
+
+def resolve(
+    env: BuildEnvironment,
+    fromdocname: str,
+    builder: Builder,
+    key: str,
+    node: addnodes.pending_xref,
+    contnode: nodes.Element,
+) -> nodes.Element | None:
+    """*key* as bibtex's ``cite:p`` resolves it on *fromdocname* (it reads *node* only for warnings)."""
+    resolved: Any = _cite(env).resolve_xref(env, fromdocname, builder, "p", key, node, contnode)
+    return cast("nodes.Element | None", resolved)
+
+
+def bibliography_pages(env: BuildEnvironment) -> set[str]:
+    """The documents holding a ``bibliography`` directive.
+
+    Returned from ``env-updated`` when cited keys change: bibtex's own
+    ``env_updated`` returns none, so those pages would otherwise go stale.
+    """
+    return {key.docname for key in _cite(env).bibliographies}
