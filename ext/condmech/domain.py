@@ -94,10 +94,6 @@ def _status(node: cm_status, docname: str) -> Status:
     )  # fmt: skip
 
 
-def _table(node: cm_table_placeholder, docname: str) -> TableRequest:
-    return TableRequest(docname, node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"])
-
-
 class CmXRefRole(XRefRole):
     """``{cm:cond}`id``` / ``{cm:mech}`id```; the text defaults to the defined name."""
 
@@ -141,9 +137,13 @@ class CondMechDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._winners: dict[tuple[str, str], Definition] | None = None
+        #: (min_level, condition, mechanism) -> its matrix, built once per build of the facts.
+        self._matrices: dict[tuple[str, str, str], matrix.Matrix] = {}
         self._order: dict[str, int] | None = None
         #: The builder's tags (``builder-inited``): records inside a non-matching ``only`` are left out.
         self.tags: Tags | None = None
+        #: The builder's output format (``builder-inited``): LaTeX gets a compact overview table.
+        self.builder_format = ""
         #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
         self._cited: dict[tuple[str, str, str], nodes.Element | None] = {}
         #: Facts and cited keys of documents purged during this build, as they were before.
@@ -199,7 +199,7 @@ class CondMechDomain(Domain):
             elif isinstance(node, cm_review):
                 reviews.append(Review(docname, node["date"], node["line"]))
             elif isinstance(node, cm_table_placeholder):
-                tables.append(_table(node, docname))
+                tables.append(TableRequest.from_node(node, docname))
             elif node.get("refdomain") == self.name and node.get("reftype") in ROLE_KINDS:
                 refs.add((ROLE_KINDS[node["reftype"]], node["reftarget"]))
             else:
@@ -224,6 +224,7 @@ class CondMechDomain(Domain):
         """Drop the derived views (after the stored facts changed)."""
         self._winners = None
         self._order = None
+        self._matrices = {}
         self._cited = {}
 
     # -- derived views -----------------------------------------------------------
@@ -257,8 +258,9 @@ class CondMechDomain(Domain):
             self._winners = winners
         return self._winners
 
-    def definitions(self, kind: Kind, order: dict[str, int]) -> list[Definition]:
-        """Definitions of *kind* in reading order of the book (*order*: docname -> rank)."""
+    def definitions(self, kind: Kind) -> list[Definition]:
+        """Definitions of *kind* in reading order of the book."""
+        order = self.order
         found = [d for (k, _), d in self.winners.items() if k == kind]
         return sorted(found, key=lambda d: (order.get(d.docname, len(order)), d.docname, d.line))
 
@@ -287,17 +289,24 @@ class CondMechDomain(Domain):
         """Every table or summary request, by docname then line."""
         return list(self._all("tables"))
 
-    def build(self, request: TableRequest, order: dict[str, int]) -> matrix.Matrix:
-        """The matrix model for one table request."""
-        return matrix.build(
-            self.definitions("condition", order),
-            self.definitions("mechanism", order),
-            self.assertions(),
-            get_config(self.env.config),
-            min_level=request.min_level,
-            condition=request.condition,
-            mechanism=request.mechanism,
-        )
+    def matrix(self, filters: tuple[str, str, str] = ("", "", "")) -> matrix.Matrix:
+        """The matrix model for *filters* (see :attr:`TableRequest.filters`; none: the whole book's).
+
+        Built once and shared by the consistency check, every page that shows it and the export.
+        """
+        found = self._matrices.get(filters)
+        if found is None:
+            min_level, condition, mechanism = filters
+            found = self._matrices[filters] = matrix.build(
+                self.definitions("condition"),
+                self.definitions("mechanism"),
+                self.assertions(),
+                get_config(self.env.config),
+                min_level=min_level,
+                condition=condition,
+                mechanism=mechanism,
+            )
+        return found
 
     # -- change detection (incremental builds) ------------------------------------
 
@@ -379,7 +388,6 @@ class CondMechDomain(Domain):
                     warn(message, "unknown_id", (assertion.docname, line or assertion.line))
         self._check_clinical()
         self._check_dates(cfg.review_interval_months, cfg.review_required)
-        order: dict[str, int] = {}
         for request in self._all("tables"):
             unknown = [
                 (kind, ident)
@@ -391,10 +399,10 @@ class CondMechDomain(Domain):
                 warn(message, "unknown_id", (request.docname, request.line))
             if unknown or (request.min_level and cfg.level(request.min_level) is None):
                 continue  # already reported: an empty table is its consequence, not a second fault
-            if self.is_empty(request, order):
+            if self.is_empty(request):
                 warn("this table has no evidence links to show", "empty_table", (request.docname, request.line))
 
-    def is_empty(self, request: TableRequest, order: dict[str, int]) -> bool:
+    def is_empty(self, request: TableRequest) -> bool:
         """Whether a table request has nothing to show (key messages: no declaration at all)."""
         if request.view in ("key-messages", "overview"):
             conditions = {request.condition} if request.condition else {c for k, c in self.winners if k == "condition"}
@@ -403,7 +411,7 @@ class CondMechDomain(Domain):
                 or any(a.condition in conditions for a in self.assertions())
                 or conditions & set(self.statuses())
             )
-        return self.build(request, order).is_empty
+        return self.matrix(request.filters).is_empty
 
     def _check_clinical(self) -> None:
         """Unknown conditions in effects, harms and statuses; a second status for a condition."""
@@ -578,20 +586,23 @@ def document_order(env: BuildEnvironment) -> dict[str, int]:
     return order
 
 
-def _domain(env: BuildEnvironment) -> CondMechDomain:
+def get_domain(env: BuildEnvironment) -> CondMechDomain:
+    """The ``cm`` domain of *env*."""
     domain = env.get_domain(CondMechDomain.name)
     assert isinstance(domain, CondMechDomain)
     return domain
 
 
-def note_tags(app: Sphinx) -> None:
-    """``builder-inited``: the tags that decide which ``only`` blocks this builder shows."""
-    _domain(app.env).tags = app.tags
+def note_builder(app: Sphinx) -> None:
+    """``builder-inited``: the tags that decide which ``only`` blocks this builder shows, and its format."""
+    domain = get_domain(app.env)
+    domain.tags = app.tags
+    domain.builder_format = app.builder.format
 
 
 def note_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """``env-before-read-docs``: remember which documents this build reads."""
-    _domain(env).read_docs.update(docnames)
+    get_domain(env).read_docs.update(docnames)
 
 
 def outdated_documents(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -601,7 +612,7 @@ def outdated_documents(app: Sphinx, env: BuildEnvironment) -> list[str]:
     sphinxcontrib-bibtex does not, so a new citation elsewhere would otherwise
     link to an entry the unchanged bibliography page lacks.
     """
-    domain = _domain(env)
+    domain = get_domain(env)
     outdated = domain.outdated_after_read(domain.read_docs)
     if domain.citations_changed(domain.read_docs):
         outdated.update(citations.bibliography_pages(env))

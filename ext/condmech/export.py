@@ -12,18 +12,28 @@ import json
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.util.osutil import relative_uri
 
-from . import matrix
-from .config import get_config
-from .domain import _domain, document_order
+from .config import CmConfig, get_config
+from .domain import get_domain
 from .model import BIDI_CONTROLS, Definition, Effect
+from .nodes import cm_data_links
 
 SCHEMA_ID = "condmech/2"
 BASENAME = "condition-mechanism"
 #: HTML-significant characters as JSON escapes: a name like ``<script>`` never appears raw.
 HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def exported(builder: Builder, cfg: CmConfig) -> bool:
+    """Whether *builder* gets the export files: only the configured HTML-site builders.
+
+    Never EPUB: unknown files in its output folder would be packed and warned about.
+    """
+    return builder.name in cfg.export_builders
 
 
 def _url(builder: Builder, docname: str, anchor: str) -> str:
@@ -33,17 +43,16 @@ def _url(builder: Builder, docname: str, anchor: str) -> str:
 def data(builder: Builder) -> dict[str, Any]:
     """The export as plain data (see the JSON schema)."""
     env = builder.env
-    domain = _domain(env)
+    domain = get_domain(env)
     cfg = get_config(env.config)
-    order = document_order(env)
-    conditions = domain.definitions("condition", order)
-    mechanisms = domain.definitions("mechanism", order)
+    conditions = domain.definitions("condition")
+    mechanisms = domain.definitions("mechanism")
     known = {(d.kind, d.id) for d in (*conditions, *mechanisms)}
     links = [
         a for a in domain.assertions() if ("condition", a.condition) in known and ("mechanism", a.mechanism) in known
     ]
-    index = {a.anchor + "@" + a.docname: i for i, a in enumerate(links)}
-    full = matrix.build(conditions, mechanisms, links, cfg)
+    index = {(a.docname, a.anchor): i for i, a in enumerate(links)}
+    full = domain.matrix()
 
     def effect(e: Effect) -> dict[str, Any]:
         record = {
@@ -100,10 +109,10 @@ def data(builder: Builder) -> dict[str, Any]:
             {
                 "condition": cell.condition.id,
                 "mechanism": cell.mechanism.id,
-                "level": cell.level.id if cell.level else None,
-                "finding": cell.finding.id if cell.finding else None,
+                "level": cell.level.id,
+                "finding": cell.finding.id,
                 "citations": list(cell.citations),
-                "links": sorted(index[a.anchor + "@" + a.docname] for a in cell.assertions),
+                "links": sorted(index[a.docname, a.anchor] for a in cell.assertions),
             }
             for c in conditions
             for cell in full.by_condition(c.id)
@@ -183,13 +192,32 @@ def to_csv(payload: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def write_export(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: write the files for the configured HTML-site builders.
+def add_data_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: each table's links to the export files, relative to the page written.
 
-    Never for EPUB: unknown files in its output folder would be packed and warned about.
+    Builder-specific, so done here, where the builder is public (as ``sphinx.ext.todo`` does),
+    not in the builder-neutral table transform, which leaves a :class:`cm_data_links` marker.
     """
     cfg = get_config(app.config)
-    if exception is not None or app.builder.name not in cfg.export_builders:
+    for node in list(doctree.findall(cm_data_links)):
+        if not (exported(app.builder, cfg) and cfg.export_formats):
+            node.replace_self([])
+            continue
+        page = app.builder.get_target_uri(docname)
+        para = nodes.paragraph("", "Data for this table: ", classes=["cm-data-links"])
+        for index, fmt in enumerate(cfg.export_formats):
+            if index:
+                para += nodes.Text(", ")
+            uri = relative_uri(page, f"_static/{BASENAME}.{fmt}")
+            para += nodes.reference(fmt.upper(), fmt.upper(), refuri=uri, internal=False)
+        para += nodes.Text(" (schema described in the contributor guide).")
+        node.replace_self(para)
+
+
+def write_export(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: write the files for the builders :func:`exported` names."""
+    cfg = get_config(app.config)
+    if exception is not None or not exported(app.builder, cfg):
         return
     payload = data(app.builder)
     static = Path(app.builder.outdir, "_static")

@@ -59,8 +59,7 @@ def _harm(answer: Answer | None) -> str:
 def _mechanisms(row: Row) -> str:
     if not row.mechanisms:
         return "No study of how it might work is recorded in this book."
-    best = max(row.mechanisms, key=lambda cell: cell.level.rank if cell.level else -1)
-    assert best.level is not None
+    best = max(row.mechanisms, key=lambda cell: cell.level.rank)
     names = _join([(cell.mechanism.plain or cell.mechanism.short).lower() for cell in row.mechanisms])
     return f"Ideas studied: {names}. The strongest evidence for any of them comes from {plain_level(best.level)}."
 

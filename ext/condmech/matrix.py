@@ -7,7 +7,7 @@ then each cell is reduced once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from .model import Assertion, Definition, Effect, Finding, Level
@@ -25,12 +25,12 @@ class Cell:
 
     condition: Definition
     mechanism: Definition
-    level: Level | None = None
-    finding: Finding | None = None
+    level: Level
+    finding: Finding
     #: Strongest first, then in book order.
-    assertions: tuple[Assertion, ...] = ()
+    assertions: tuple[Assertion, ...]
     #: Citation keys of all assertions, de-duplicated, in first-seen order.
-    citations: tuple[str, ...] = ()
+    citations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class Matrix:
 
     conditions: tuple[Definition, ...]
     mechanisms: tuple[Definition, ...]
-    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    cells: dict[tuple[str, str], Cell]
 
     def cell(self, condition: str, mechanism: str) -> Cell | None:
         """The filled cell for the pair, or None when nothing is declared."""
@@ -80,7 +80,8 @@ def strongest(
 
 def _reduce(cfg: CmConfig, condition: Definition, mechanism: Definition, found: list[Assertion]) -> Cell:
     level, finding, ranked, citations = strongest(cfg, found)
-    return Cell(condition, mechanism, level, finding, ranked, citations)  # type: ignore[arg-type]
+    assert finding is not None  # links always have one (only harms have none)
+    return Cell(condition, mechanism, level, finding, ranked, citations)
 
 
 def build(

@@ -7,10 +7,15 @@ environment pickle, compared for change detection, and unit-tested on their own.
 from __future__ import annotations
 
 import re
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol
 
 Kind = Literal["condition", "mechanism"]
-KINDS: tuple[Kind, ...] = ("condition", "mechanism")
+
+
+class Attributes(Protocol):
+    """What records are read from: a docutils node's attributes, by name."""
+
+    def __getitem__(self, key: str) -> Any: ...
 
 
 class Level(NamedTuple):
@@ -120,6 +125,16 @@ class TableRequest(NamedTuple):
     min_level: str
     condition: str
     mechanism: str
+
+    @classmethod
+    def from_node(cls, node: Attributes, docname: str) -> TableRequest:
+        """The request a table placeholder node carries (its attributes)."""
+        return cls(docname, node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"])
+
+    @property
+    def filters(self) -> tuple[str, str, str]:
+        """What selects the table's content: (min_level, condition, mechanism)."""
+        return self.min_level, self.condition, self.mechanism
 
 
 LINE_FIELDS = ("line", "condition_line", "mechanism_line")

@@ -57,6 +57,10 @@ class cm_table_placeholder(nodes.General, nodes.Element):
     """Where a ``cm:matrix`` or ``cm:summary`` goes; replaced after reading."""
 
 
+class cm_data_links(nodes.General, nodes.Element):
+    """Where a table's links to the exported data go; filled or removed at ``doctree-resolved``."""
+
+
 def visit_header_cell_html(self: HTML5Translator, node: cm_header_cell) -> None:
     """Write ``<th scope=...>``, keeping docutils' column bookkeeping."""
     classes = ["head"] if isinstance(node.parent.parent, nodes.thead) else ["stub"]
@@ -120,3 +124,4 @@ def register(app: Sphinx) -> None:
     app.add_node(cm_level)
     app.add_node(cm_header_cell, html=(visit_header_cell_html, depart_header_cell_html))
     app.add_node(cm_table_placeholder)
+    app.add_node(cm_data_links)

@@ -104,7 +104,6 @@ def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]
         return [_none("none declared")]
     result: list[nodes.Node] = []
     for cell in row.mechanisms:
-        assert cell.level is not None and cell.finding is not None
         summary: list[nodes.Node] = [
             nodes.inline(cell.mechanism.short, cell.mechanism.short, classes=["cm-mechanism-name"]),
             nodes.Text(": "),

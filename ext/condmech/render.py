@@ -150,7 +150,6 @@ def _citations(keys: Iterable[str], docname: str, known: set[str]) -> nodes.para
 
 
 def _cell_body(cell: Cell, docname: str, known: set[str]) -> list[nodes.Element]:
-    assert cell.level is not None and cell.finding is not None
     status = nodes.paragraph("", "", level_node(cell.level), nodes.Text(", "), finding_node(cell.finding))
     body: list[nodes.Element] = [
         status,
@@ -198,7 +197,6 @@ def render_matrix(
 
 
 def _item(definition: Definition, cell: Cell, docname: str, cfg: CmConfig, known: set[str]) -> nodes.list_item:
-    assert cell.level is not None and cell.finding is not None
     para = nodes.paragraph("", "", _definition_ref(definition, docname, cfg), nodes.Text(": "))
     para += level_node(cell.level)
     para += nodes.Text(", ")

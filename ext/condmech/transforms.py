@@ -15,10 +15,10 @@ from sphinx.util.logging import is_suppressed_warning
 
 from . import citations
 from .config import get_config
-from .domain import _domain, document_order
+from .domain import get_domain
 from .keymessages import render_key_messages
 from .model import TableRequest
-from .nodes import cm_assertion, cm_effect, cm_table_placeholder
+from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder
 from .overview import build as build_rows
 from .overview_table import render_overview, row_anchor
 from .render import assertion_header, effect_header, problem_marker, render, render_legend
@@ -39,17 +39,13 @@ class BuildTables(SphinxPostTransform):
         placeholders = list(self.document.findall(cm_table_placeholder))
         if not placeholders:
             return
-        domain = _domain(self.env)
+        domain = get_domain(self.env)
         cfg = get_config(self.config)
-        order = document_order(self.env)
         known = citations.known_keys(self.env)
-        export = self.env._builder_cls.name in cfg.export_builders and cfg.export_formats
         overview = next((t for t in domain.tables() if t.view == "overview" and not t.condition), None)
         for node in placeholders:
-            request = TableRequest(
-                node["docname"], node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"]
-            )
-            matrix = domain.build(request, order)
+            request = TableRequest.from_node(node, node["docname"])
+            matrix = domain.matrix(request.filters)
             if request.view == "key-messages":
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
@@ -63,13 +59,13 @@ class BuildTables(SphinxPostTransform):
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 result = render_overview(
                     rows, cfg, caption, request.docname, known,
-                    table_id=table_id, anchored=request == overview, compact=self.env._builder_cls.format == "latex",
+                    table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
                 )  # fmt: skip
                 result.append(render_legend(cfg))
             else:
                 result = render(request, matrix, cfg, caption, known, table_id)
-            if export and request.view != "summary":
-                result.append(_data_links(request.docname, self.env._builder_cls.name, cfg.export_formats))
+            if request.view != "summary":
+                result.append(cm_data_links())
             node.replace_self(result)
 
 
@@ -85,7 +81,7 @@ class AssertionHeaders(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
-        domain = _domain(self.env)
+        domain = get_domain(self.env)
         for node in self.document.findall(cm_assertion):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None and finding is not None  # the directive records only known ones
@@ -103,18 +99,3 @@ class AssertionHeaders(SphinxPostTransform):
             outcomes = [cfg.outcomes.get(o, o) for o in node["outcomes"]]
             node.insert(0, effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"]))
 
-
-def _data_links(docname: str, builder: str, formats: tuple[str, ...]) -> nodes.paragraph:
-    """'The data of this table: JSON, CSV', relative to the page (HTML builders only)."""
-    depth = docname.count("/")
-    if builder == "dirhtml" and docname != "index" and not docname.endswith("/index"):
-        depth += 1
-    prefix = "../" * depth if builder != "singlehtml" else ""
-    para = nodes.paragraph("", "Data for this table: ", classes=["cm-data-links"])
-    for index, fmt in enumerate(formats):
-        if index:
-            para += nodes.Text(", ")
-        uri = f"{prefix}_static/condition-mechanism.{fmt}"
-        para += nodes.reference(fmt.upper(), fmt.upper(), refuri=uri, internal=False)
-    para += nodes.Text(" (schema described in the contributor guide).")
-    return para
