@@ -22,6 +22,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from condmech.config import CmConfig
+
 ROOT = Path(__file__).parent.parent
 BIB = ROOT / "references.bib"
 MARKUPS = ("condmech", "plain", "todo", "needs")
@@ -36,10 +38,11 @@ MECHANISMS = (
     "Tissue regeneration", "Immunomodulation", "Paracrine signalling", "Nerve repair", "Cytokine release",
     "Angiogenesis", "Glial modulation", "Exosome signalling", "Matrix remodelling", "Analgesic mediators",
 )  # fmt: skip
-LEVELS = ("preclinical", "early-clinical", "rct", "systematic-review")
-LEVEL_LABELS = ("Laboratory/animal", "Early clinical", "Randomised trial", "Systematic review")
-FINDINGS = ("positive", "mixed", "negative")
-FINDING_LABELS = ("supports", "mixed or limited", "does not support")
+#: The extension's default scale, which every variant's corpus uses.
+LEVELS = tuple(level.id for level in CmConfig().levels)
+LEVEL_LABELS = tuple(level.label for level in CmConfig().levels)
+FINDINGS = tuple(finding.id for finding in CmConfig().findings)
+FINDING_LABELS = tuple(finding.label for finding in CmConfig().findings)
 WORDS = (
     "cells stromal mesenchymal marrow adipose injection joint cartilage pain trial patients dose months "
     "inflammation signalling tissue repair nerve spinal disc tendon ligament response outcome follow-up "

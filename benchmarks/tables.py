@@ -11,28 +11,12 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from condmech import config, matrix, render
+from condmech import matrix, render
 from condmech.config import CmConfig
 from condmech.model import Assertion, Definition, TableRequest
 
 CONDITIONS = 12
 MECHANISMS = 10
-
-
-class _Defaults:
-    """Stands in for Sphinx's Config: takes the defaults that :func:`condmech.config.register` declares."""
-
-    def add_config_value(self, name: str, default: Any, *args: Any, **kwargs: Any) -> None:
-        setattr(self, name, default)
-
-    def connect(self, *args: Any) -> None:
-        """Events are not needed here."""
-
-
-def default_config() -> CmConfig:
-    defaults = _Defaults()
-    config.register(defaults)  # type: ignore[arg-type]
-    return config.get_config(defaults)  # type: ignore[arg-type]
 
 
 def model(links: int, cfg: CmConfig, seed: int = 1) -> tuple[list[Definition], list[Definition], list[Assertion]]:
@@ -107,7 +91,7 @@ def bench(sizes: Sequence[int], repeat: int, log: Callable[[str], None] = print)
     Timed twice: with Python's cyclic garbage collector running (as in a Sphinx build)
     and with it paused (the code's own cost, as ``timeit`` measures).
     """
-    cfg = default_config()
+    cfg = CmConfig()
     request = TableRequest("table", 1, "matrix", "", "", "")
     rows = []
     for size in sizes:

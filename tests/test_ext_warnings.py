@@ -204,6 +204,8 @@ CONFIG_CASES = {
     "outcomes-bad-entry": 'cm_outcomes = [{"id": "pain"}]',
     "review-interval-zero": "cm_review_interval_months = 0",
     "review-required-str": 'cm_review_required = "*"',
+    "disagreement-not-an-id": 'cm_disagreement_finding = "Mixed!"',
+    "disagreement-not-a-finding": 'cm_disagreement_finding = "unclear"',
 }
 
 CONF_LINE = 10  # the first line after conftest.BASE_CONF

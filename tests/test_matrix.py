@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 from condmech import matrix, render
-from condmech.config import DEFAULT_FINDINGS, DEFAULT_LEVELS, CmConfig
-from condmech.model import Assertion, Definition, Finding, Level, TableRequest
+from condmech.config import CmConfig
+from condmech.model import Assertion, Definition, Finding, TableRequest
 from condmech.nodes import cm_header_cell
 from docutils import nodes
 from sphinx import addnodes
 
-CFG = CmConfig(
-    levels=tuple(Level(d["id"], d["label"], d["description"], d["marker"], r) for r, d in enumerate(DEFAULT_LEVELS)),
-    findings=tuple(Finding(f["id"], f["label"], f["marker"]) for f in DEFAULT_FINDINGS),
-    require_citations=True,
-    max_name_length=20,
-    matrix_caption="Caption",
-    export_builders=("html",),
-    export_formats=("json",),
-)
+#: The extension's defaults, with a short name limit to test shortening.
+CFG = dataclasses.replace(CmConfig(), max_name_length=20)
 
 
 def cond(ident: str, name: str = "") -> Definition:
@@ -89,9 +83,16 @@ def test_disagreement_at_a_weaker_level_is_ignored():
 
 
 def test_disagreement_without_a_mixed_finding_uses_the_last_finding():
-    cfg = CFG.__class__(**{**CFG.__dict__, "findings": (Finding("yes", "yes", "+"), Finding("no", "no", "-"))})
+    cfg = dataclasses.replace(CFG, findings=(Finding("yes", "yes", "+"), Finding("no", "no", "-")))
     found = [link("knee", "regen", "rct", "yes", line=1), link("knee", "regen", "rct", "no", line=2)]
     assert matrix.build(CONDITIONS, MECHANISMS, found, cfg).cell("knee", "regen").finding.id == "no"
+
+
+def test_disagreement_uses_the_configured_finding():
+    findings = (Finding("yes", "yes", "+"), Finding("unclear", "unclear", "?"), Finding("no", "no", "-"))
+    cfg = dataclasses.replace(CFG, findings=findings, disagreement_finding="unclear")
+    found = [link("knee", "regen", "rct", "yes", line=1), link("knee", "regen", "rct", "no", line=2)]
+    assert matrix.build(CONDITIONS, MECHANISMS, found, cfg).cell("knee", "regen").finding.id == "unclear"
 
 
 def test_citations_are_deduplicated_strongest_first():

@@ -1,17 +1,21 @@
 """Reference tables for the contributor guide, generated from the condmech extension itself.
 
 ``{condmech-warnings}`` lists every ``condmech.<subtype>`` warning from
-:data:`condmech.warnings.SUBTYPES`; ``{condmech-scale}`` shows the evidence levels,
-findings and outcomes this book is configured with. Generating them keeps the guide in
+:data:`condmech.warnings.SUBTYPES`; ``{condmech-config}`` every ``cm_*`` setting, with its
+default and meaning, from the fields of :class:`condmech.config.CmConfig`;
+``{condmech-scale}`` shows the evidence levels, findings and outcomes this book is
+configured with. Generating them keeps the guide in
 step with the code.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import pprint
 import re
 from typing import Any
 
-from condmech.config import get_config
+from condmech.config import CmConfig, get_config
 from condmech.warnings import SUBTYPES, WARNING_TYPE
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -49,6 +53,19 @@ class WarningsTable(SphinxDirective):
         return [_table(("Warning", "What it means"), (30, 70), rows)]
 
 
+class ConfigTable(SphinxDirective):
+    """Every ``cm_*`` setting: its name, its default (as written in conf.py) and what it does."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for spec in dataclasses.fields(CmConfig):
+            name, default = spec.metadata["name"], spec.metadata["default"]
+            records = isinstance(default, list) and default and isinstance(default[0], dict)
+            shown = "see the scale below" if records else pprint.pformat(default)
+            rows.append([[nodes.literal(name, name)], [nodes.literal(shown, shown)], _text(spec.metadata["help"])])
+        return [_table(("Setting", "Default", "Meaning"), (30, 20, 50), rows)]
+
+
 class ScaleTables(SphinxDirective):
     """The configured evidence levels (weakest first), findings and outcomes, with their ids."""
 
@@ -69,5 +86,6 @@ class ScaleTables(SphinxDirective):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("condmech-warnings", WarningsTable)
+    app.add_directive("condmech-config", ConfigTable)
     app.add_directive("condmech-scale", ScaleTables)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import copy
+import dataclasses
 import re
 import weakref
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,57 +64,6 @@ DEFAULT_FINDINGS: list[dict[str, str]] = [
 ]
 
 
-@dataclass(frozen=True)
-class CmConfig:
-    """Validated view of the ``cm_*`` configuration values."""
-
-    levels: tuple[Level, ...]
-    findings: tuple[Finding, ...]
-    require_citations: bool
-    max_name_length: int
-    matrix_caption: str
-    export_builders: tuple[str, ...]
-    export_formats: tuple[str, ...]
-    #: Outcome id -> label, in configured order.
-    outcomes: dict[str, str] = field(default_factory=lambda: {o["id"]: o["label"] for o in DEFAULT_OUTCOMES})
-    review_interval_months: int = 12
-    review_required: tuple[str, ...] = ()
-
-    def level(self, level_id: str) -> Level | None:
-        """The level with *level_id*, or None."""
-        return next((lv for lv in self.levels if lv.id == level_id), None)
-
-    def finding(self, finding_id: str) -> Finding | None:
-        """The finding with *finding_id*, or None."""
-        return next((f for f in self.findings if f.id == finding_id), None)
-
-    @property
-    def default_finding(self) -> str:
-        """The finding a link has when ``:finding:`` is omitted (the first one)."""
-        return self.findings[0].id
-
-
-def _records(value: Any, keys: tuple[str, ...], what: str) -> list[dict[str, str]] | str:
-    """Check a list of dicts with string *keys* and unique valid ids; return it or an error."""
-    if not isinstance(value, (list, tuple)) or not value:
-        return f"{what} must be a non-empty list of dicts"
-    seen: set[str] = set()
-    for item in value:
-        if not isinstance(item, dict) or any(not isinstance(item.get(k), str) for k in keys):
-            return f"each entry of {what} needs the string keys {', '.join(keys)}"
-        if not ID_RE.match(item["id"]) or item["id"] in seen:
-            return f"{what}: id {item['id']!r} is malformed or repeated"
-        seen.add(item["id"])
-    return list(value)
-
-
-def _strings(value: Any) -> tuple[str, ...] | None:
-    """*value* as a tuple if it is a list or tuple of strings, else None."""
-    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
-        return tuple(value)
-    return None
-
-
 def _location(conf_py: Path | None, name: str) -> str | None:
     """``conf.py:<line>`` of the last assignment to *name*, also inside ``if`` or ``try`` blocks.
 
@@ -133,81 +85,199 @@ def _location(conf_py: Path | None, name: str) -> str | None:
     return f"{conf_py}:{max(lines)}" if lines else None
 
 
-def _build(config: Config, report: bool, conf_py: Path | None = None) -> CmConfig:
-    def checked(name: str, value: Any, default: Any, problem: str | None) -> Any:
-        if problem is None:
-            return value
-        if report:
-            warn(f"{name}: {problem}; using the default", "config", _location(conf_py, name))
-            # written back, so Sphinx neither compares nor pickles the bad value (an unpicklable
-            # one gave a second, location-less config.cache warning)
-            setattr(config, name, list(default) if isinstance(default, tuple) else default)
-        return default
+def _records(value: Any, keys: tuple[str, ...], what: str) -> list[dict[str, str]]:
+    """*value* if it is a non-empty list of dicts with string *keys* and unique valid ids (else ValueError)."""
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError(f"{what} must be a non-empty list of dicts")
+    seen: set[str] = set()
+    for item in value:
+        if not isinstance(item, dict) or any(not isinstance(item.get(k), str) for k in keys):
+            raise ValueError(f"each entry of {what} needs the string keys {', '.join(keys)}")
+        if not ID_RE.match(item["id"]) or item["id"] in seen:
+            raise ValueError(f"{what}: id {item['id']!r} is malformed or repeated")
+        seen.add(item["id"])
+    return list(value)
 
-    levels = _records(config.cm_evidence_levels, ("id", "label", "description", "marker"), "cm_evidence_levels")
-    levels = checked("cm_evidence_levels", levels, DEFAULT_LEVELS, levels if isinstance(levels, str) else None)
-    findings = _records(config.cm_findings, ("id", "label", "marker"), "cm_findings")
-    findings = checked("cm_findings", findings, DEFAULT_FINDINGS, findings if isinstance(findings, str) else None)
-    max_len = config.cm_max_name_length
-    max_len = checked(
-        "cm_max_name_length",
-        max_len,
-        80,
-        None
-        if isinstance(max_len, int) and not isinstance(max_len, bool) and max_len >= 8
-        else "must be an integer >= 8",
-    )
-    require = config.cm_require_citations
-    require = checked(
-        "cm_require_citations", require, True, None if isinstance(require, bool) else "must be True or False"
-    )
-    caption = config.cm_matrix_caption
-    caption = checked(
-        "cm_matrix_caption", caption, DEFAULT_CAPTION, None if isinstance(caption, str) else "must be a string"
-    )
-    builders = _strings(config.cm_export_builders)
-    builders = checked(
-        "cm_export_builders",
-        builders,
-        DEFAULT_EXPORT_BUILDERS,
-        None if builders is not None else "must be a list of builder names",
-    )
-    formats = _strings(config.cm_export_formats)
-    formats = checked(
-        "cm_export_formats",
-        formats,
-        DEFAULT_EXPORT_FORMATS,
-        None if formats is not None and set(formats) <= {"json", "csv"} else "must be a list of 'json' and 'csv'",
-    )
-    outcomes = _records(config.cm_outcomes, ("id", "label"), "cm_outcomes")
-    outcomes = checked("cm_outcomes", outcomes, DEFAULT_OUTCOMES, outcomes if isinstance(outcomes, str) else None)
-    interval = config.cm_review_interval_months
-    interval = checked(
-        "cm_review_interval_months",
-        interval,
-        12,
-        None
-        if isinstance(interval, int) and not isinstance(interval, bool) and interval >= 1
-        else "must be an integer >= 1",
-    )
-    required = _strings(config.cm_review_required)
-    required = checked(
-        "cm_review_required", required, (), None if required is not None else "must be a list of document patterns"
-    )
-    return CmConfig(
-        levels=tuple(
-            Level(lv["id"], lv["label"], lv["description"], lv["marker"], rank) for rank, lv in enumerate(levels)
-        ),
-        findings=tuple(Finding(f["id"], f["label"], f["marker"]) for f in findings),
-        require_citations=require,
-        max_name_length=max_len,
-        matrix_caption=caption,
-        export_builders=builders,
-        export_formats=formats,
-        outcomes={o["id"]: o["label"] for o in outcomes},
-        review_interval_months=interval,
-        review_required=required,
-    )
+
+def _strings(problem: str) -> Callable[[Any], tuple[str, ...]]:
+    """A check: a list or tuple of strings, as a tuple."""
+
+    def check(value: Any) -> tuple[str, ...]:
+        if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        raise ValueError(problem)
+
+    return check
+
+
+def _integer(minimum: int) -> Callable[[Any], int]:
+    """A check: an integer (not a bool) of at least *minimum*."""
+
+    def check(value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= minimum:
+            return value
+        raise ValueError(f"must be an integer >= {minimum}")
+
+    return check
+
+
+def _instance(kind: type, problem: str) -> Callable[[Any], Any]:
+    """A check: an instance of *kind*."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, kind):
+            return value
+        raise ValueError(problem)
+
+    return check
+
+
+def _levels(value: Any) -> tuple[Level, ...]:
+    records = _records(value, ("id", "label", "description", "marker"), "cm_evidence_levels")
+    return tuple(Level(r["id"], r["label"], r["description"], r["marker"], rank) for rank, r in enumerate(records))
+
+
+def _findings(value: Any) -> tuple[Finding, ...]:
+    records = _records(value, ("id", "label", "marker"), "cm_findings")
+    return tuple(Finding(r["id"], r["label"], r["marker"]) for r in records)
+
+
+def _outcomes(value: Any) -> dict[str, str]:
+    return {r["id"]: r["label"] for r in _records(value, ("id", "label"), "cm_outcomes")}
+
+
+def _formats(value: Any) -> tuple[str, ...]:
+    problem = "must be a list of 'json' and 'csv'"
+    formats = _strings(problem)(value)
+    if not set(formats) <= {"json", "csv"}:
+        raise ValueError(problem)
+    return formats
+
+
+def _finding_id(value: Any) -> str:
+    if value == "" or (isinstance(value, str) and ID_RE.match(value)):
+        return value
+    raise ValueError("must be the id of one of cm_findings, or '' for the built-in rule")
+
+
+def option(name: str, default: Any, rebuild: str, check: Callable[[Any], Any], help: str) -> Any:
+    """A :class:`CmConfig` field, declared once.
+
+    *name* is the conf.py value, *default* its default as written in conf.py, *rebuild*
+    what Sphinx redoes when it changes, *check* turns a conf.py value into the field's
+    value (ValueError: the problem), and *help* is shown in the contributor guide.
+    """
+    metadata = {"name": name, "default": default, "rebuild": rebuild, "check": check, "help": help}
+    if isinstance(check(default), dict):  # mutable: one copy per instance
+        return dataclasses.field(default_factory=lambda: check(default), metadata=metadata)
+    return dataclasses.field(default=check(default), metadata=metadata)
+
+
+@dataclass(frozen=True)
+class CmConfig:
+    """The ``cm_*`` configuration values, each declared once; ``CmConfig()`` has the defaults.
+
+    :meth:`from_sphinx` reads and checks a Sphinx configuration. The fields hold
+    checked values (levels as :class:`Level` records, and so on); each field's
+    metadata names its conf.py value, default, rebuild scope, check and help (:func:`option`).
+    """
+
+    levels: tuple[Level, ...] = option(
+        "cm_evidence_levels", DEFAULT_LEVELS, "env", _levels,
+        "The evidence scale, weakest first: a list of ``{id, label, description, marker}``.",
+    )  # fmt: skip
+    findings: tuple[Finding, ...] = option(
+        "cm_findings", DEFAULT_FINDINGS, "env", _findings,
+        "What a link's evidence found: a list of ``{id, label, marker}``; the first is the default ``:finding:``.",
+    )  # fmt: skip
+    disagreement_finding: str = option(
+        "cm_disagreement_finding", "", "env", _finding_id,
+        "The finding a table cell shows when the links at its strongest level disagree. "
+        "Empty: ``mixed`` if that is one of ``cm_findings``, else the last of them.",
+    )  # fmt: skip
+    require_citations: bool = option(
+        "cm_require_citations", True, "env", _instance(bool, "must be True or False"),
+        "Whether a declaration without ``:cite:`` keys gives ``condmech.no_citation``.",
+    )  # fmt: skip
+    max_name_length: int = option(
+        "cm_max_name_length", 80, "env", _integer(8),
+        "The longest table label (``:short:``, else ``:name:``) before ``condmech.name_too_long``.",
+    )  # fmt: skip
+    matrix_caption: str = option(
+        "cm_matrix_caption", DEFAULT_CAPTION, "env", _instance(str, "must be a string"),
+        "The caption of a table without ``:caption:``.",
+    )  # fmt: skip
+    export_builders: tuple[str, ...] = option(
+        "cm_export_builders", list(DEFAULT_EXPORT_BUILDERS), "", _strings("must be a list of builder names"),
+        "The builders that write the JSON and CSV export and link it below each table (never ``epub``).",
+    )  # fmt: skip
+    export_formats: tuple[str, ...] = option(
+        "cm_export_formats", list(DEFAULT_EXPORT_FORMATS), "", _formats,
+        "The export files written: ``json`` and/or ``csv``.",
+    )  # fmt: skip
+    #: Outcome id -> label, in configured order.
+    outcomes: dict[str, str] = option(  # noqa: RUF009 (a field with a default_factory)
+        "cm_outcomes", DEFAULT_OUTCOMES, "env", _outcomes,
+        "The outcomes a ``cm:effect`` can name: a list of ``{id, label}``.",
+    )  # fmt: skip
+    review_interval_months: int = option(
+        "cm_review_interval_months", 12, "env", _integer(1),
+        "How long a ``cm:reviewed`` date or a status's ``:as-of:`` stays current.",
+    )  # fmt: skip
+    review_required: tuple[str, ...] = option(
+        "cm_review_required", [], "env", _strings("must be a list of document patterns"),
+        "Pages (names or patterns such as ``conditions/*``) that must have a ``cm:reviewed`` date.",
+    )  # fmt: skip
+
+    def level(self, level_id: str) -> Level | None:
+        """The level with *level_id*, or None."""
+        return next((lv for lv in self.levels if lv.id == level_id), None)
+
+    def finding(self, finding_id: str) -> Finding | None:
+        """The finding with *finding_id*, or None."""
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+    @property
+    def default_finding(self) -> str:
+        """The finding a link has when ``:finding:`` is omitted (the first one)."""
+        return self.findings[0].id
+
+    @property
+    def disagreement(self) -> Finding:
+        """The finding of a table cell whose strongest links disagree (``cm_disagreement_finding``)."""
+        return self.finding(self.disagreement_finding) or self.finding("mixed") or self.findings[-1]
+
+    @classmethod
+    def from_sphinx(cls, config: Config, *, report: bool = False, conf_py: Path | None = None) -> CmConfig:
+        """The checked values of *config*; an invalid one is replaced by its default.
+
+        With *report*, each invalid value gets a ``condmech.config`` warning (at its
+        line in *conf_py*, best effort) and its default is written back into *config*,
+        so Sphinx neither compares nor pickles the bad value (an unpicklable one gave
+        a second, location-less ``config.cache`` warning).
+        """
+        values: dict[str, Any] = {}
+        for spec in dataclasses.fields(cls):
+            meta = spec.metadata
+            try:
+                values[spec.name] = meta["check"](getattr(config, meta["name"]))
+            except ValueError as problem:
+                values[spec.name] = meta["check"](meta["default"])
+                if report:
+                    _invalid(config, meta["name"], str(problem), meta["default"], conf_py)
+        finding_ids = [f.id for f in values["findings"]]
+        if values["disagreement_finding"] not in ("", *finding_ids):
+            problem = f"{values['disagreement_finding']!r} is not a cm_findings id ({', '.join(finding_ids)})"
+            values["disagreement_finding"] = ""
+            if report:
+                _invalid(config, "cm_disagreement_finding", problem, "", conf_py)
+        return cls(**values)
+
+
+def _invalid(config: Config, name: str, problem: str, default: Any, conf_py: Path | None) -> None:
+    """Warn about *name* and write its *default* back into *config*."""
+    warn(f"{name}: {problem}; using the default", "config", _location(conf_py, name))
+    setattr(config, name, copy.deepcopy(default))
 
 
 #: Config -> its validated values: built once per configuration, not per directive.
@@ -221,13 +291,14 @@ def get_config(config: Config) -> CmConfig:
     """
     validated = _VALIDATED.get(config)
     if validated is None:
-        validated = _VALIDATED[config] = _build(config, report=False)
+        validated = _VALIDATED[config] = CmConfig.from_sphinx(config)
     return validated
 
 
 def validate_config(app: Sphinx, config: Config) -> None:
     """``config-inited``: warn once about each malformed value (at its line in conf.py)."""
-    _VALIDATED[config] = _build(config, report=True, conf_py=Path(app.confdir, "conf.py") if app.confdir else None)
+    conf_py = Path(app.confdir, "conf.py") if app.confdir else None
+    _VALIDATED[config] = CmConfig.from_sphinx(config, report=True, conf_py=conf_py)
 
 
 def register(app: Sphinx) -> None:
@@ -235,14 +306,6 @@ def register(app: Sphinx) -> None:
     # Any type: validate_config checks every value, so a malformed one gets one
     # condmech.config warning (not also Sphinx's untyped one) and its default.
     anything = frozenset({Any})
-    app.add_config_value("cm_evidence_levels", DEFAULT_LEVELS, "env", types=anything)
-    app.add_config_value("cm_findings", DEFAULT_FINDINGS, "env", types=anything)
-    app.add_config_value("cm_require_citations", True, "env", types=anything)
-    app.add_config_value("cm_max_name_length", 80, "env", types=anything)
-    app.add_config_value("cm_matrix_caption", DEFAULT_CAPTION, "env", types=anything)
-    app.add_config_value("cm_export_builders", list(DEFAULT_EXPORT_BUILDERS), "", types=anything)
-    app.add_config_value("cm_export_formats", list(DEFAULT_EXPORT_FORMATS), "", types=anything)
-    app.add_config_value("cm_outcomes", DEFAULT_OUTCOMES, "env", types=anything)
-    app.add_config_value("cm_review_interval_months", 12, "env", types=anything)
-    app.add_config_value("cm_review_required", [], "env", types=anything)
+    for spec in dataclasses.fields(CmConfig):
+        app.add_config_value(spec.metadata["name"], spec.metadata["default"], spec.metadata["rebuild"], types=anything)
     app.connect("config-inited", validate_config)

@@ -61,7 +61,7 @@ class Matrix:
 def strongest(
     cfg: CmConfig, found: Sequence[Ranked]
 ) -> tuple[Level, Finding | None, tuple[Ranked, ...], tuple[str, ...]]:
-    """The strongest level of *found*, its finding ("mixed" when those at that level disagree),
+    """The strongest level of *found*, its finding (``cfg.disagreement`` when those at that level disagree),
     *found* strongest first, and all their citations in first-seen order."""
     ranked = sorted(found, key=lambda a: -cfg.level(a.level).rank)  # type: ignore[union-attr]
     top = [a for a in ranked if a.level == ranked[0].level]
@@ -71,7 +71,7 @@ def strongest(
     elif len(findings) == 1:
         finding = cfg.finding(top[0].finding)
     else:  # disagreement at the strongest level
-        finding = cfg.finding("mixed") or cfg.findings[-1]
+        finding = cfg.disagreement
     citations = tuple(dict.fromkeys(key for a in ranked for key in a.citations))
     level = cfg.level(ranked[0].level)
     assert level is not None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
 
@@ -98,4 +97,3 @@ class AssertionHeaders(SphinxPostTransform):
             assert level is not None
             outcomes = [cfg.outcomes.get(o, o) for o in node["outcomes"]]
             node.insert(0, effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"]))
-
