@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
+from condmech.config import CmConfig
 from conftest import parse_html
 
 INDEX = "# Index\n\n```{toctree}\npage\nbibliography\n```\n"
@@ -102,3 +105,17 @@ def test_name_length_limit_warns_and_shortens(write_project, build):
     table = parse_html(built.read("page.html")).first("table", cls="cm-matrix")
     assert table.first("tbody").first("th").text == "Knee oste\u2026"
     assert "Knee osteoarthritis" in built.read("page.html")  # the definition keeps its full name
+
+
+def test_the_guide_lists_every_setting_from_its_declaration(write_project, build):
+    """``{condmech-config}`` (docs/_ext/cmreference.py) renders one row per CmConfig field."""
+    ext = Path(__file__).parents[1] / "docs" / "_ext"
+    conf = f"import sys\nsys.path.insert(0, {str(ext)!r})\nextensions.append('cmreference')\n"
+    page = "# Settings\n\n:::{condmech-config}\n:::\n"
+    index = "# Index\n\n```{toctree}\nsettings\nbibliography\n```\n"
+    built = build(write_project({"index.md": index, "settings.md": page}, conf=conf))
+    assert built.warnings == []
+    text = built.read("settings.html")
+    for spec in dataclasses.fields(CmConfig):
+        assert f'<span class="pre">{spec.metadata["name"]}</span>' in text
+    assert "cm_disagreement_finding" in text and "the links at its strongest level disagree" in text
