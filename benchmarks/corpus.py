@@ -203,7 +203,7 @@ EXTENSIONS = {
 }
 
 
-#: What the book's docs/_ext/bibstyle.py does: pybtex's plain-text backend found without scanning entry points.
+#: What the book's docs/_ext/fastcite.py does: pybtex's plain-text backend found without scanning entry points.
 FAST_CITATIONS = """\
 from pybtex.backends.plaintext import Backend
 from pybtex.plugin import register_plugin

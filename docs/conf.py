@@ -30,6 +30,8 @@ extensions = [
     "sphinxcontrib.bibtex",
     "condmech",
     "bibstyle",
+    "fastcite",
+    "citationlist",
     "downloads",
     "sphinx_last_updated_by_git",
     "sourcelinks",

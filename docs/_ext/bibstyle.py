@@ -2,8 +2,8 @@
 
 Entries are sorted by author, year and title and labelled "Murphy et al. 2003",
 so the reference list reads the same way as the author-year citations in the text.
-Also registers pybtex's plain-text backend under its own name, which makes each
-citation faster to resolve (see the comment at the registration).
+Registering plugins is sphinxcontrib-bibtex's documented way to add a style; the two
+workarounds that sat here are in ``fastcite.py`` and ``citationlist.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from docutils import nodes
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
@@ -21,7 +20,6 @@ from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 from sphinx.application import Sphinx
-from sphinx.writers.html5 import HTML5Translator
 
 
 def _surname(entry: Entry) -> str:
@@ -87,26 +85,8 @@ class AuthorYearStyle(PlainStyle):
 register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabelStyle)
 register_plugin("pybtex.style.sorting", "author_year_title_folded", AuthorYearSortingStyle)
 register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
-# sphinxcontrib-bibtex 2.7 looks up the "plaintext" backend for every citation it resolves,
-# and pybtex answers by scanning the entry points of every installed package (several ms).
-# A plugin registered at run time is found first, with a dictionary lookup; it is the same
-# class. On the citation-heavy benchmark corpus this took a fifth off the build
-# (docs/contributing/benchmarks.md, the -fastcite variants).
-register_plugin("pybtex.backends", "plaintext", PlainTextBackend, force=True)
-
-
-def visit_citation_html(self: HTML5Translator, node: nodes.citation) -> None:
-    """Docutils' HTML writer, but each entry of the ``role="list"`` is a ``listitem``.
-
-    Docutils gives entries ``role="doc-biblioentry"``, which ARIA does not allow
-    as a child of a list (axe-core: critical). The closing tags stay docutils'.
-    """
-    if not isinstance(node.previous_sibling(), nodes.citation):
-        self.body.append('<div role="list" class="citation-list">\n')
-    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    """Importing this module registers the pybtex plugins; Sphinx gets the citation markup."""
-    app.add_node(nodes.citation, override=True, html=(visit_citation_html, None))
+    """Importing this module registers the pybtex plugins."""
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,6 +9,13 @@ citations as sphinxcontrib-bibtex resolved them on the page (the condition-mecha
 tables included), so the list holds exactly what the reader saw. HTML-format builders
 only (HTML and EPUB): the PDF keeps the book's bibliography. The entries are not
 citation targets, so sphinxcontrib-bibtex sees no duplicate citations.
+
+Works around sphinxcontrib-bibtex (2.7), which has no per-page list that links to one
+shared bibliography (a second ``bibliography`` directive per page would make duplicate
+citation targets; ``footbibliography`` gives footnotes, not the shared entries). This
+reads bibtex's documented domain properties (``citations``, ``bibliographies``), its
+``Citation`` records, the ``bibtex-citation`` class on citations and
+``node_text_transform``; ``tests/test_contracts.py`` pins them.
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ def _section(
         entry.insert(1, nodes.Text(". "))
         node_text_transform(entry)
         item = nodes.list_item("", entry, ids=[ident])
-        document.ids[ident] = item
+        document.set_id(item)
         entries += item
     return nodes.section("", nodes.title(TITLE, TITLE), entries, ids=[nodes.make_id(TITLE)])
 

@@ -5,6 +5,11 @@ built) lists ``(label, path)`` pairs. This extension copies the files into
 ``downloads/`` of the HTML output, adds them to the theme's download menu, and
 renders them where a page says ``{book-downloads}``. The theme's own ".pdf"
 entry prints the current page; it is relabelled so nobody mistakes it for the book.
+
+Works around sphinx-book-theme (1.4), which has no option for extra download entries
+and offers the page source even when ``html_copy_source`` is False: ``_menu`` edits the
+theme's ``header_buttons`` after the theme fills them (priority 502 > the theme's 501),
+by the labels ``tests/test_contracts.py`` pins.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
 
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 
@@ -38,9 +44,9 @@ def _fill(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self([])
             continue
         items = nodes.bullet_list(classes=["book-downloads"])
-        depth = docname.count("/") + (app.builder.name == "dirhtml" and not docname.endswith("index"))
+        page = app.builder.get_target_uri(docname)
         for label, path in files:
-            uri = "../" * depth + f"downloads/{Path(path).name}"
+            uri = relative_uri(page, f"downloads/{Path(path).name}")
             ref = nodes.reference(label, label, refuri=uri, internal=False)
             items += nodes.list_item("", nodes.paragraph("", "", ref))
         node.replace_self(items)

@@ -9,6 +9,10 @@
   use it.
 
 The repository, branch and docs folder come from ``html_theme_options``.
+
+Works around sphinx-book-theme (1.4), whose issue and edit buttons take no issue form
+and no per-page path: the buttons are found in the theme's ``header_buttons`` by their
+labels (pinned in ``tests/test_contracts.py``) after the theme adds them.
 """
 
 from __future__ import annotations
