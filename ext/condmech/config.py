@@ -160,7 +160,7 @@ def _finding_id(value: Any) -> str:
     raise ValueError("must be the id of one of cm_findings, or '' for the built-in rule")
 
 
-def option(name: str, default: Any, rebuild: str, check: Callable[[Any], Any], help: str) -> Any:
+def option(name: str, *, default: Any, rebuild: str, check: Callable[[Any], Any], help: str) -> Any:
     """A :class:`CmConfig` field, declared once.
 
     *name* is the conf.py value, *default* its default as written in conf.py, *rebuild*
@@ -183,51 +183,84 @@ class CmConfig:
     """
 
     levels: tuple[Level, ...] = option(
-        "cm_evidence_levels", DEFAULT_LEVELS, "env", _levels,
-        "The evidence scale, weakest first: a list of ``{id, label, description, marker}``.",
-    )  # fmt: skip
+        "cm_evidence_levels",
+        default=DEFAULT_LEVELS,
+        rebuild="env",
+        check=_levels,
+        help="The evidence scale, weakest first: a list of ``{id, label, description, marker}``.",
+    )
     findings: tuple[Finding, ...] = option(
-        "cm_findings", DEFAULT_FINDINGS, "env", _findings,
-        "What a link's evidence found: a list of ``{id, label, marker}``; the first is the default ``:finding:``.",
-    )  # fmt: skip
+        "cm_findings",
+        default=DEFAULT_FINDINGS,
+        rebuild="env",
+        check=_findings,
+        help="What a link's evidence found: a list of ``{id, label, marker}``; the first is the default ``:finding:``.",
+    )
     disagreement_finding: str = option(
-        "cm_disagreement_finding", "", "env", _finding_id,
-        "The finding a table cell shows when the links at its strongest level disagree. "
+        "cm_disagreement_finding",
+        default="",
+        rebuild="env",
+        check=_finding_id,
+        help="The finding a table cell shows when the links at its strongest level disagree. "
         "Empty: ``mixed`` if that is one of ``cm_findings``, else the last of them.",
-    )  # fmt: skip
+    )
     require_citations: bool = option(
-        "cm_require_citations", True, "env", _instance(bool, "must be True or False"),
-        "Whether a declaration without ``:cite:`` keys gives ``condmech.no_citation``.",
-    )  # fmt: skip
+        "cm_require_citations",
+        default=True,
+        rebuild="env",
+        check=_instance(bool, "must be True or False"),
+        help="Whether a declaration without ``:cite:`` keys gives ``condmech.no_citation``.",
+    )
     max_name_length: int = option(
-        "cm_max_name_length", 80, "env", _integer(8),
-        "The longest table label (``:short:``, else ``:name:``) before ``condmech.name_too_long``.",
-    )  # fmt: skip
+        "cm_max_name_length",
+        default=80,
+        rebuild="env",
+        check=_integer(8),
+        help="The longest table label (``:short:``, else ``:name:``) before ``condmech.name_too_long``.",
+    )
     matrix_caption: str = option(
-        "cm_matrix_caption", DEFAULT_CAPTION, "env", _instance(str, "must be a string"),
-        "The caption of a table without ``:caption:``.",
-    )  # fmt: skip
+        "cm_matrix_caption",
+        default=DEFAULT_CAPTION,
+        rebuild="env",
+        check=_instance(str, "must be a string"),
+        help="The caption of a table without ``:caption:``.",
+    )
     export_builders: tuple[str, ...] = option(
-        "cm_export_builders", list(DEFAULT_EXPORT_BUILDERS), "", _strings("must be a list of builder names"),
-        "The builders that write the JSON and CSV export and link it below each table (never ``epub``).",
-    )  # fmt: skip
+        "cm_export_builders",
+        default=list(DEFAULT_EXPORT_BUILDERS),
+        rebuild="",
+        check=_strings("must be a list of builder names"),
+        help="The builders that write the JSON and CSV export and link it below each table (never ``epub``).",
+    )
     export_formats: tuple[str, ...] = option(
-        "cm_export_formats", list(DEFAULT_EXPORT_FORMATS), "", _formats,
-        "The export files written: ``json`` and/or ``csv``.",
-    )  # fmt: skip
+        "cm_export_formats",
+        default=list(DEFAULT_EXPORT_FORMATS),
+        rebuild="",
+        check=_formats,
+        help="The export files written: ``json`` and/or ``csv``.",
+    )
     #: Outcome id -> label, in configured order.
     outcomes: dict[str, str] = option(  # noqa: RUF009 (a field with a default_factory)
-        "cm_outcomes", DEFAULT_OUTCOMES, "env", _outcomes,
-        "The outcomes a ``cm:effect`` can name: a list of ``{id, label}``.",
-    )  # fmt: skip
+        "cm_outcomes",
+        default=DEFAULT_OUTCOMES,
+        rebuild="env",
+        check=_outcomes,
+        help="The outcomes a ``cm:effect`` can name: a list of ``{id, label}``.",
+    )
     review_interval_months: int = option(
-        "cm_review_interval_months", 12, "env", _integer(1),
-        "How long a ``cm:reviewed`` date or a status's ``:as-of:`` stays current.",
-    )  # fmt: skip
+        "cm_review_interval_months",
+        default=12,
+        rebuild="env",
+        check=_integer(1),
+        help="How long a ``cm:reviewed`` date or a status's ``:as-of:`` stays current.",
+    )
     review_required: tuple[str, ...] = option(
-        "cm_review_required", [], "env", _strings("must be a list of document patterns"),
-        "Pages (names or patterns such as ``conditions/*``) that must have a ``cm:reviewed`` date.",
-    )  # fmt: skip
+        "cm_review_required",
+        default=[],
+        rebuild="env",
+        check=_strings("must be a list of document patterns"),
+        help="Pages (names or patterns such as ``conditions/*``) that must have a ``cm:reviewed`` date.",
+    )
 
     def level(self, level_id: str) -> Level | None:
         """The level with *level_id*, or None."""

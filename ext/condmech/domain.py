@@ -512,28 +512,16 @@ class CondMechDomain(Domain):
     ) -> nodes.Element | None:
         if typ == "assertion":
             return make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
-        if typ == "cite":
-            return self._citation(env, fromdocname, builder, target, node, contnode)
+        if typ == "cite":  # a table's citation: bibtex's cite:p output, formatted once per page and key
+            cached = (builder.name, fromdocname, target)
+            if cached not in self._cited:
+                self._cited[cached] = citations.resolve(env, fromdocname, builder, target, node, contnode)
+            cited = self._cited[cached]
+            return cited.deepcopy() if cited is not None else None
         definition = self.winners.get((ROLE_KINDS.get(typ, typ), target))
         if definition is None:
             return None
         return self._refnode(builder, fromdocname, definition, node, contnode)
-
-    def _citation(
-        self,
-        env: BuildEnvironment,
-        fromdocname: str,
-        builder: Builder,
-        key: str,
-        node: addnodes.pending_xref,
-        contnode: nodes.Element,
-    ) -> nodes.Element | None:
-        """A table's citation of *key*: bibtex's ``cite:p`` output, formatted once per page."""
-        cached = (builder.name, fromdocname, key)
-        if cached not in self._cited:
-            self._cited[cached] = citations.resolve(env, fromdocname, builder, key, node, contnode)
-        cited = self._cited[cached]
-        return cited.deepcopy() if cited is not None else None
 
     def resolve_any_xref(
         self,
