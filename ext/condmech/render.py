@@ -288,13 +288,8 @@ def render(
     if matrix.is_empty:
         return [nodes.paragraph("", "No evidence links match this table.", classes=["cm-empty"])]
     if request.view == "list":
-        body: nodes.Element = render_list(matrix, cfg, docname, known)
-    else:
-        body = render_matrix(
-            matrix, cfg, caption, docname, known,
-            transposed=request.view == "transposed", table_id=table_id,
-        )  # fmt: skip
-    if isinstance(body, nodes.table):
-        columns = len(matrix.conditions if request.view == "transposed" else matrix.mechanisms)
-        return [latex_column_spec(columns), body, render_legend(cfg)]
-    return [body, render_legend(cfg)]
+        return [render_list(matrix, cfg, docname, known), render_legend(cfg)]
+    transposed = request.view == "transposed"
+    table = render_matrix(matrix, cfg, caption, docname, known, transposed=transposed, table_id=table_id)
+    columns = len(matrix.conditions if transposed else matrix.mechanisms)
+    return [latex_column_spec(columns), table, render_legend(cfg)]
