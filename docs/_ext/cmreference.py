@@ -60,10 +60,14 @@ class ConfigTable(SphinxDirective):
         rows = []
         for spec in dataclasses.fields(CmConfig):
             name, default = spec.metadata["name"], spec.metadata["default"]
-            records = isinstance(default, list) and default and isinstance(default[0], dict)
-            shown = "see the scale below" if records else pprint.pformat(default)
-            rows.append([[nodes.literal(name, name)], [nodes.literal(shown, shown)], _text(spec.metadata["help"])])
-        return [_table(("Setting", "Default", "Meaning"), (30, 20, 50), rows)]
+            if isinstance(default, list) and default and isinstance(default[0], dict):  # a list of records
+                ids = ", ".join(record["id"] for record in default)
+                shown: list[nodes.Node] = [nodes.Text("ids "), nodes.literal(ids, ids)]
+            else:
+                shown = [nodes.literal(text := pprint.pformat(default), text)]
+            meaning = [*_text(spec.metadata["help"]), nodes.Text(" Default: "), *shown, nodes.Text(".")]
+            rows.append([[nodes.literal(name, name)], meaning])
+        return [_table(("Setting", "What it does"), (30, 70), rows)]
 
 
 class ScaleTables(SphinxDirective):
