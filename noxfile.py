@@ -25,7 +25,12 @@ CONSTRAINTS = ("-c", "requirements/constraints.txt")
 #: The newest Python the extension is tested on (with the newest Sphinx 9.x: ``nox -s tests-latest``).
 LATEST_PYTHON = "3.13"
 #: The extension's own tests (small test projects, no book build, no browser): run on both stacks.
-EXTENSION_TESTS = [*sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_ext_*.py")), "tests/test_matrix.py"]
+#: The extension's tests, and the contracts that pin the other packages' internals it and docs/_ext rely on.
+EXTENSION_TESTS = [
+    *sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_ext_*.py")),
+    "tests/test_matrix.py",
+    "tests/test_contracts.py",
+]
 
 # Install packages with their bytecode compiled. Where PYTHONDONTWRITEBYTECODE is set (as on this project's
 # own machines), Python would otherwise compile Sphinx and every extension again at each build (about 0.9 s).
