@@ -67,7 +67,7 @@ def _definition(node: cm_definition, docname: str) -> Definition:
         node["ids"][0],
         node["line"],
         _only(node),
-        node.get("plain", ""),
+        node["plain"],
     )
 
 
@@ -75,7 +75,7 @@ def _assertion(node: cm_assertion, docname: str) -> Assertion:
     return Assertion(
         node["condition"], node["mechanism"], node["level"], node["finding"], tuple(node["citations"]),
         node["note"], docname, node["ids"][0], node["line"], _section_title(node), _only(node),
-        node.get("condition_line", 0), node.get("mechanism_line", 0), node.get("measured", ""),
+        node["condition_line"], node["mechanism_line"], node["measured"],
     )  # fmt: skip
 
 
@@ -238,9 +238,10 @@ class CondMechDomain(Domain):
 
     def visible(self, item: Definition | Assertion | Effect | Status | TableRequest) -> bool:
         """Whether this builder shows *item*: no ``only`` around it excludes it."""
-        if self.tags is None or not getattr(item, "only", ()):
+        only = () if isinstance(item, TableRequest) else item.only  # a table request has no only
+        if self.tags is None or not only:
             return True
-        return all(_keep(self.tags, expr) for expr in item.only)
+        return all(_keep(self.tags, expr) for expr in only)
 
     def _all(self, part: str) -> Iterator[Any]:
         """Every record of *part* this builder shows, in book order, then by docname and line."""
