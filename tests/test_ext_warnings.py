@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import first, text
 
 BASE = """\
 # Base
@@ -254,7 +255,7 @@ def test_warnings_suggest_the_nearest_value_and_mark_the_link(write_project, bui
     srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": myst("link", **link(**changes))})
     built = build(srcdir)
     assert len(built.warnings) == 1 and hint in built.warnings[0], built.warnings
-    marker = built.html("case.html").first("p", "cm-problem").text.replace("\u2018", "'").replace("\u2019", "'")
+    marker = text(first(built.html("case.html"), ".//p", "cm-problem")).replace("\u2018", "'").replace("\u2019", "'")
     assert "Problem in this declaration" in marker and hint.split(";")[0].replace(" in cm:link", "") in marker
     # an unknown id's suggestion depends on other pages, so it is in the warning only
     assert ("did you mean" in marker) is ("unknown condition" not in hint and "unknown mechanism" not in hint)
@@ -329,8 +330,8 @@ def test_review_dates_shown_with_the_next_due_date(write_project, build):
         write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}, conf="cm_review_interval_months = 13\n")
     )
     assert built.warnings == []
-    box = built.html("case.html").first("div", "cm-review-dates")
-    assert box.text.strip() == "Page last reviewed: 31 January 2026 \u00b7 Next review due: 28 February 2027"
+    box = first(built.html("case.html"), ".//div", "cm-review-dates")
+    assert text(box).strip() == "Page last reviewed: 31 January 2026 \u00b7 Next review due: 28 February 2027"
 
 
 def test_deprecated_link_still_counts(write_project, build):
