@@ -58,6 +58,22 @@ BASE_BIB = """\
 
 BASE_BIBLIOGRAPHY = "# References\n\n```{bibliography}\n```\n"
 
+#: The condition and mechanism that the inline test pages link to (a page's lines 3-9 when it starts with them).
+DEFINITIONS = """\
+:::{cm:condition} knee
+:name: Knee pain
+:::
+
+:::{cm:mechanism} paracrine
+:name: Paracrine signalling
+:::
+"""
+
+
+def index_page(*docnames: str) -> str:
+    """The ``index.md`` of an inline test project: a toctree of *docnames*."""
+    return "# Index\n\n```{toctree}\n" + "".join(f"{name}\n" for name in docnames) + "```\n"
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
-from conftest import first, select, text
+from conftest import first, index_page, select, text
 from sphinx.testing.util import etree_parse
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -215,8 +215,7 @@ def normalised(body: Element) -> str:
 @pytest.mark.parametrize("view", ["matrix", "list"])
 def test_myst_fences_and_rst_give_the_same_output(write_project, build, file_regression, view, syntax):
     filename, source = SYNTAXES[syntax]
-    index = "# Index\n\n```{toctree}\npage\nbibliography\n```\n"
-    built = build(write_project({"index.md": index, filename: source.replace("{view}", view)}))
+    built = build(write_project({"index.md": index_page("page", "bibliography"), filename: source.replace("{view}", view)}))
     assert built.warnings == []
     body = first(built.html("page.html"), ".//div[@class='body']")
     assert "Paracrine signalling" in text(body) and select(body, ".//*", "cm-summary")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import classes, first, select, text
+from conftest import classes, first, index_page, select, text
 
-INDEX = "# Index\n\n```{toctree}\npage\nbibliography\n```\n"
+INDEX = index_page("page", "bibliography")
 
 PAGE = """\
 # Page

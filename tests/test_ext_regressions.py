@@ -13,23 +13,10 @@ import json
 
 import pytest
 from condmech.export import cell
-from conftest import first, text
+from conftest import DEFINITIONS, first, index_page, text
 
-INDEX = "# Index\n\n```{toctree}\ndefs\nch\nbibliography\n```\n"
-DEFS = """\
-# Definitions
-
-:::{cm:condition} knee
-:name: Knee pain
-:::
-
-:::{cm:mechanism} paracrine
-:name: Paracrine signalling
-:::
-
-:::{cm:matrix}
-:::
-"""
+INDEX = index_page("defs", "ch", "bibliography")
+DEFS = "# Definitions\n\n" + DEFINITIONS + "\n:::{cm:matrix}\n:::\n"
 
 LINK = """
 :::{{cm:link}}

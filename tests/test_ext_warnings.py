@@ -6,19 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import first, text
+from conftest import DEFINITIONS, first, index_page, text
 
-BASE = """\
-# Base
-
-:::{cm:condition} knee
-:name: Knee pain
-:::
-
-:::{cm:mechanism} paracrine
-:name: Paracrine signalling
-:::
-
+BASE = "# Base\n\n" + DEFINITIONS + """
 :::{cm:mechanism} regen
 :name: Regeneration
 :::
@@ -39,7 +29,7 @@ A valid link.
 :::
 """
 
-INDEX = "# Index\n\n```{toctree}\nbase\ncase\nbibliography\n```\n"
+INDEX = index_page("base", "case", "bibliography")
 VALID = {
     "condition": "knee",
     "mechanism": "paracrine",
@@ -265,7 +255,7 @@ def test_warnings_suggest_the_nearest_value_and_mark_the_link(write_project, bui
 
 def test_later_definition_in_book_order_is_the_duplicate(write_project, build):
     """Case 8: 'first' is book (toctree) order, not file name: aaa.md comes after base.md in the toctree."""
-    index = "# Index\n\n```{toctree}\nbase\naaa\nbibliography\n```\n"
+    index = index_page("base", "aaa", "bibliography")
     srcdir = write_project({"index.md": index, "base.md": BASE, "aaa.md": myst("condition", "knee", name="Again")})
     built = build(srcdir)
     assert "base line 3" in single_warning(built, "aaa.md", 3, "condmech.duplicate_definition")
