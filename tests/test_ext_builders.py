@@ -195,17 +195,18 @@ SYNTAXES = {
 }
 
 
-#: Expected HTML of the page above, the same file for every syntax (``pytest --force-regen`` rewrites it).
+#: The expected HTML of the page above: one file for every syntax (``pytest --force-regen`` rewrites it).
 SNIPPETS = Path(__file__).parent / "snippets"
 #: Spaces, tabs and line breaks (a no-break space is content).
 SPACES = re.compile(r"[ \t\r\n]+")
 
 
 def normalised(body: Element) -> str:
-    """*body* as indented HTML, with runs of white space as one space (so it does not depend on how a source wraps lines)."""
+    """*body* as indented HTML, runs of white space as one space (so it does not depend on how a source wraps lines)."""
     for element in body.iter():
         element.text, element.tail = (
-            SPACES.sub(" ", value) if value and value.strip(" \t\r\n") else None for value in (element.text, element.tail)
+            SPACES.sub(" ", value) if value and value.strip(" \t\r\n") else None
+            for value in (element.text, element.tail)
         )
     ET.indent(body)
     return ET.tostring(body, encoding="unicode") + "\n"
@@ -215,7 +216,8 @@ def normalised(body: Element) -> str:
 @pytest.mark.parametrize("view", ["matrix", "list"])
 def test_myst_fences_and_rst_give_the_same_output(write_project, build, file_regression, view, syntax):
     filename, source = SYNTAXES[syntax]
-    built = build(write_project({"index.md": index_page("page", "bibliography"), filename: source.replace("{view}", view)}))
+    files = {"index.md": index_page("page", "bibliography"), filename: source.replace("{view}", view)}
+    built = build(write_project(files))
     assert built.warnings == []
     body = first(built.html("page.html"), ".//div[@class='body']")
     assert "Paracrine signalling" in text(body) and select(body, ".//*", "cm-summary")

@@ -109,7 +109,8 @@ def test_list_view_and_summary(html):
     page = html.html("table.html")
     (listed,) = select(page, ".//div", "cm-list-view")
     mechanisms = first(listed, ".//ul").findall("./li")
-    assert [text(first(li, ".//strong")) for li in mechanisms] == ["Paracrine", "Tissue regeneration", "Immune modulation"]
+    names = [text(first(li, ".//strong")) for li in mechanisms]
+    assert names == ["Paracrine", "Tissue regeneration", "Immune modulation"]
     assert text(mechanisms[2]).strip().endswith("none declared")
     (summary,) = select(page, ".//ul", "cm-summary")
     items = [text(li) for li in summary.findall("./li")]
@@ -218,13 +219,13 @@ def test_definitions_are_link_targets(html, page, anchor, title):
 
 def test_index_entries(html):
     index = links(html.html("genindex.html"))
-    for href, text in [
+    for href, label in [
         ("conditions.html#cm-condition-knee-oa", "Knee osteoarthritis (condition)"),
         ("conditions.html#cm-condition-back-pain", "Schmerz – Gelenkarthrose ü (condition)"),
         ("mechanisms.html#cm-mechanism-immunomodulation", "Immune modulation (mechanism)"),
         ("conditions.html#cm-condition-back-pain", "Schmerz – Gelenkarthrose ü"),  # under "conditions"
     ]:
-        assert (href, text) in index
+        assert (href, label) in index
 
 
 def test_bibliography_lists_every_cited_key(html):

@@ -8,7 +8,8 @@ import re
 import pytest
 from conftest import DEFINITIONS, first, index_page, select, text
 
-BASE = "# Base\n\n" + DEFINITIONS + """
+#: After the shared definitions: a second mechanism, a valid link and a matrix.
+EVIDENCE = """
 :::{cm:mechanism} regen
 :name: Regeneration
 :::
@@ -28,6 +29,7 @@ A valid link.
 :::{cm:matrix}
 :::
 """
+BASE = "# Base\n\n" + DEFINITIONS + EVIDENCE
 
 INDEX = index_page("base", "case", "bibliography")
 VALID = {
@@ -290,7 +292,8 @@ def test_unknown_citation_key_is_reported_once_even_with_several_tables(write_pr
     page += "\n:::{cm:summary} knee\n:::\n"
     built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}))
     assert "nosuchkey" in single_warning(built, "case.md", 7, "condmech.unknown_citation")
-    assert [text(a) for a in built.html("case.html").iter("a")].count("Alp20") == 3  # the known key: at the link, in the list and summary
+    labels = [text(a) for a in built.html("case.html").iter("a")]
+    assert labels.count("Alp20") == 3  # the known key: at the link, in the list and summary
 
 
 def test_role_unknown_id_under_nitpicky_is_not_doubled(write_project, build):
