@@ -17,7 +17,6 @@ from .config import CmConfig
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
 from .overview import Answer, Row
 from .render import (
-    STUB_WIDTH,
     _backlinks,
     _citations,
     _definition_ref,
@@ -28,13 +27,15 @@ from .render import (
 )
 from .status import as_of_text
 
-#: (header, LaTeX width out of 100) of the answer columns; the condition column is STUB_WIDTH wide.
+#: (header, width out of 100) of the answer columns; the condition column takes the rest (CONDITION_WIDTH),
+#: enough for "Osteoarthritis" on one line in the HTML text column at 1280 px.
 COLUMNS = (
     ("Does it help? Effects measured in people", 23),
-    ("Harms", 17),
-    ("How might it work?", 26),
+    ("Harms", 16),
+    ("How might it work?", 24),
     ("Approved?", 18),
 )
+CONDITION_WIDTH = 100 - sum(width for _, width in COLUMNS)
 
 
 def row_anchor(condition: str) -> str:
@@ -165,7 +166,7 @@ def render_overview(
     table += nodes.title(caption, caption)
     tgroup = nodes.tgroup(cols=len(COLUMNS) + 1)
     table += tgroup
-    tgroup += nodes.colspec(colwidth=STUB_WIDTH - 6, stub=1)
+    tgroup += nodes.colspec(colwidth=CONDITION_WIDTH, stub=1)
     tgroup.extend(nodes.colspec(colwidth=width) for _, width in COLUMNS)
     head = nodes.row()
     head += cm_header_cell("", nodes.paragraph("Condition", "Condition"), scope="col")
@@ -187,6 +188,6 @@ def render_overview(
             table_row += table_cell(label, *content)
         body += table_row
     tgroup += body
-    spec = column_spec([STUB_WIDTH - 6, *(width for _, width in COLUMNS)])
+    spec = column_spec([CONDITION_WIDTH, *(width for _, width in COLUMNS)])
     # the box lets the stylesheet reach the theme's scrolling wrapper around the table without :has()
     return [nodes.container("", spec, table, classes=["cm-overview-box"])]
