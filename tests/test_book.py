@@ -17,10 +17,10 @@ import subprocess
 import tomllib
 import unicodedata
 import zipfile
-from html import unescape
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
+import lxml.etree
 import lxml.html
 import pytest
 from defusedxml.ElementTree import fromstring as xml_fromstring
@@ -55,8 +55,15 @@ def book(built: tuple[Book, dict[str, str]]) -> Book:
 
 
 def _html(path: Path) -> HtmlElement:
-    """A page of the HTML book. The theme writes HTML5 that is not XML, so lxml's HTML parser reads it
-    (the extension's tests read Sphinx's default theme with ``sphinx.testing.util.etree_parse``)."""
+    """A page of the HTML book, or an EPUB content document with the XHTML namespace taken off.
+
+    The theme writes HTML5 that is not XML, so lxml's HTML parser reads it (the extension's tests
+    read Sphinx's default theme with ``sphinx.testing.util.etree_parse``).
+    """
+    if path.suffix == ".xhtml":
+        tree = lxml.etree.parse(path)
+        lxml.html.xhtml_to_html(tree)
+        return tree.getroot()
     return lxml.html.parse(path).getroot()
 
 
@@ -120,29 +127,30 @@ def test_every_reference_is_cited_and_every_citation_exists() -> None:
 
 
 def test_bibliography_page_lists_every_entry(book: Book) -> None:
-    html = (book.html / "back" / "bibliography.html").read_text(encoding="utf-8")
-    entries = re.findall(r'<div class="citation" id="', html) or re.findall(r'role="doc-biblioentry"', html)
+    page = _html(book.html / "back" / "bibliography.html")
+    entries = page.xpath("//div[@class='citation'][@id]") or page.xpath("//*[@role='doc-biblioentry']")
     assert len(entries) == len(parse_file(ROOT / "references.bib").entries)
 
 
 def test_bibliography_is_in_author_order(book: Book) -> None:
     """Sorted by first author as a reader expects, accents folded ("Álvaro" among the A's)."""
-    html = (book.html / "back" / "bibliography.html").read_text(encoding="utf-8")
-    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>([^<]+)', html)
+    page = _html(book.html / "back" / "bibliography.html")
+    labels = [bracket.tail for bracket in page.xpath("//span[@class='label']/span[@class='fn-bracket'][1]")]
     firsts = [re.split(r"[ ,]", label)[0] for label in labels]
     folded = ["".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
               for name in firsts]  # fmt: skip
     assert len(labels) > 40 and folded == sorted(folded)
 
 
-def _chapter_references(page: str, bibliography: str) -> tuple[set[str], dict[str, str]]:
+def _chapter_references(page: HtmlElement, bibliography: str) -> tuple[set[str], dict[str, str]]:
     """Where a page's citations point, and its "References in this chapter" (entry id -> bibliography link)."""
-    cited = {href for cite in re.findall(r'<span class="bibtex-citation".*?</span>', page, re.S)
-             for href in re.findall(r'href="([^"]*)"', cite)}  # fmt: skip
-    section = re.search(r'<section id="references-in-this-chapter">.*?</section>', page, re.S)
-    entries = re.findall(rf'<li id="([^"]+)"><p><strong><a [^>]*href="{re.escape(bibliography)}#([^"]+)"',
-                         section.group(0) if section else "")  # fmt: skip
-    return cited, {f"#{ident}": target for ident, target in entries}
+    cited = set(page.xpath("//span[@class='bibtex-citation']//a/@href"))
+    entries = {}
+    for entry in page.xpath("//section[@id='references-in-this-chapter']//li[@id]"):
+        path, _, target = entry.xpath("string(./p/strong/a/@href)").partition("#")
+        if path == bibliography:
+            entries[f"#{entry.get('id')}"] = target
+    return cited, entries
 
 
 @pytest.mark.parametrize(("fmt", "suffix"), [("html", ".html"), ("epub", ".xhtml")])
@@ -150,13 +158,13 @@ def test_each_chapter_lists_exactly_the_references_it_cites(book: Book, fmt: str
     """Citations point to the page's own list, whose entries link to the full ones in the bibliography."""
     root = book.root / fmt
     bibliography = root / "back" / f"bibliography{suffix}"
-    full = set(re.findall(r'<div class="citation" id="([^"]+)"', bibliography.read_text(encoding="utf-8")))
+    full = set(_html(bibliography).xpath("//div[@class='citation']/@id"))
     with_list = 0
     for path in sorted(root.rglob(f"*{suffix}")):
         if path == bibliography or "_static" in path.parts:
             continue
         link = Path(os.path.relpath(bibliography, path.parent)).as_posix()
-        cited, entries = _chapter_references(path.read_text(encoding="utf-8"), link)
+        cited, entries = _chapter_references(_html(path), link)
         assert cited == set(entries), path
         assert set(entries.values()) <= full, path
         with_list += bool(entries)
@@ -309,12 +317,10 @@ NOT_IN_SITEMAP = {"search.html", "genindex.html", "404.html"}
 
 def _meta(page: Path) -> dict[str, str]:
     """A page's <meta> tags: name or property to content."""
-    tags = re.findall(r"<meta\s[^>]*>", page.read_text(encoding="utf-8"))
     found = {}
-    for tag in tags:
-        attrs = dict(re.findall(r'(\w[\w:-]*)="([^"]*)"', tag))
-        if "content" in attrs and (key := attrs.get("name") or attrs.get("property")):
-            found.setdefault(key, unescape(attrs["content"]))
+    for tag in _html(page).iterfind(".//meta[@content]"):
+        if key := tag.get("name") or tag.get("property"):
+            found.setdefault(key, tag.get("content"))
     return found
 
 
