@@ -2,6 +2,8 @@
 
 Test projects live in ``tests/roots/test-<name>/`` (use ``@pytest.mark.sphinx(testroot=...)``),
 or are written into ``tmp_path`` from a dict of files with the ``write_project`` fixture.
+HTML output is read with ``sphinx.testing.util.etree_parse`` (``Built.html``) and queried with
+ElementTree's XPath subset (``select``, ``first``).
 """
 
 from __future__ import annotations
@@ -9,14 +11,14 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
+from sphinx.testing.util import SphinxTestApp, etree_parse
 from sphinx.util.console import strip_colors
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -56,6 +58,22 @@ BASE_BIB = """\
 
 BASE_BIBLIOGRAPHY = "# References\n\n```{bibliography}\n```\n"
 
+#: The condition and mechanism that the inline test pages link to (a page's lines 3-9 when it starts with them).
+DEFINITIONS = """\
+:::{cm:condition} knee
+:name: Knee pain
+:::
+
+:::{cm:mechanism} paracrine
+:name: Paracrine signalling
+:::
+"""
+
+
+def index_page(*docnames: str) -> str:
+    """The ``index.md`` of an inline test project: a toctree of *docnames*."""
+    return "# Index\n\n```{toctree}\n" + "".join(f"{name}\n" for name in docnames) + "```\n"
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
@@ -63,67 +81,28 @@ def rootdir() -> Path:
     return ROOTS
 
 
-@dataclass
-class Element:
-    """A parsed HTML element (just enough DOM for assertions)."""
+def select(element: Element, path: str = ".//*", cls: str | None = None) -> list[Element]:
+    """``element.findall(path)`` (ElementTree's XPath subset), keeping those with the CSS class *cls*.
 
-    tag: str
-    attrs: dict[str, str]
-    children: list[Element | str] = field(default_factory=list)
-
-    def iter(self, tag: str | None = None, cls: str | None = None) -> Iterator[Element]:
-        """This element and its descendants, optionally by tag and by one CSS class."""
-        if (tag is None or self.tag == tag) and (cls is None or cls in self.classes):
-            yield self
-        for child in self.children:
-            if isinstance(child, Element):
-                yield from child.iter(tag, cls)
-
-    def first(self, tag: str | None = None, cls: str | None = None) -> Element:
-        return next(self.iter(tag, cls))
-
-    @property
-    def classes(self) -> list[str]:
-        return self.attrs.get("class", "").split()
-
-    @property
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text for c in self.children)
+    XPath's ``[@class='x']`` needs the whole attribute; *cls* matches one class among several.
+    """
+    return [el for el in element.findall(path) if cls is None or cls in classes(el)]
 
 
-class _TreeBuilder(HTMLParser):
-    VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Element("#document", {})
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, {k: v or "" for k, v in attrs})
-        self.stack[-1].children.append(element)
-        if tag not in self.VOID:
-            self.stack.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Element(tag, {k: v or "" for k, v in attrs}))
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
+def first(element: Element, path: str, cls: str | None = None) -> Element:
+    """The first match of :func:`select`; fails the test if there is none."""
+    found = select(element, path, cls)
+    assert found, f"nothing matches {path!r} with class {cls!r}"
+    return found[0]
 
 
-def parse_html(text: str) -> Element:
-    """A tolerant parse of an HTML page into :class:`Element` nodes."""
-    builder = _TreeBuilder()
-    builder.feed(text)
-    builder.close()
-    return builder.root
+def classes(element: Element) -> list[str]:
+    return element.get("class", "").split()
+
+
+def text(element: Element) -> str:
+    """All text inside *element*, as a browser's ``textContent``."""
+    return "".join(element.itertext())
 
 
 @dataclass
@@ -150,8 +129,8 @@ class Built:
         return (self.outdir / relpath).read_text(encoding="utf-8")
 
     def html(self, relpath: str) -> Element:
-        """The output file *relpath*, parsed."""
-        return parse_html(self.read(relpath))
+        """The root element of the output file *relpath*, parsed as Sphinx's own tests do."""
+        return etree_parse(self.outdir / relpath).getroot()
 
 
 #: The build date of the extension tests (2026-12-01 00:00 UTC): review and status dates are checked against it.

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from condmech.config import CmConfig
-from conftest import parse_html
+from conftest import classes, first, index_page, select, text
 
-INDEX = "# Index\n\n```{toctree}\npage\nbibliography\n```\n"
+INDEX = index_page("page", "bibliography")
 
 PAGE = """\
 # Page
@@ -67,16 +67,16 @@ cm_matrix_caption = "Custom caption"
 def test_custom_scale_findings_and_caption(write_project, build):
     built = build(write_project({"index.md": INDEX, "page.md": PAGE}, conf=CUSTOM))
     assert built.warnings == []
-    page = parse_html(built.read("page.html"))
-    table = page.first("table", cls="cm-matrix")
-    assert table.first("caption").first("span", cls="caption-text").text == "Custom caption"
-    cell = table.first("td")
-    assert cell.first("span", cls="cm-level").text == "[2/2]\u00a0Trial"
-    assert "cm-finding-against" in cell.first("span", cls="cm-finding").classes
-    legend = [li.text for li in page.first("div", cls="cm-legend").first("ul").iter("li")]
+    page = built.html("page.html")
+    table = first(page, ".//table", "cm-matrix")
+    assert text(first(table, "./caption/span", "caption-text")) == "Custom caption"
+    cell = first(table, ".//td")
+    assert text(first(cell, ".//span", "cm-level")) == "[2/2]\u00a0Trial"
+    assert "cm-finding-against" in classes(first(cell, ".//span", "cm-finding"))
+    legend = [text(li) for li in first(first(page, ".//div", "cm-legend"), ".//ul").iter("li")]
     assert legend == ["[2/2]\u00a0Trial: Trials.", "[1/2]\u00a0Anecdote: Stories."]
-    stories = next(div for div in page.iter("div", cls="cm-assertion") if "Told by patients." in div.text)
-    assert "speaks for it" in stories.text  # the first finding is the default
+    stories = next(div for div in select(page, ".//div", "cm-assertion") if "Told by patients." in text(div))
+    assert "speaks for it" in text(stories)  # the first finding is the default
     data = json.loads(built.read("_static/condition-mechanism.json"))
     assert [(lv["id"], lv["rank"]) for lv in data["evidence_levels"]] == [("anecdote", 0), ("trial", 1)]
     assert [f["id"] for f in data["findings"]] == ["for", "against"]
@@ -102,8 +102,8 @@ def test_name_length_limit_warns_and_shortens(write_project, build):
     built = build(write_project({"index.md": INDEX, "page.md": PAGE}, conf=CUSTOM + "cm_max_name_length = 10\n"))
     (warning,) = built.warnings
     assert "page.md:4: WARNING: name of condition 'knee' is 19 characters long (limit 10)" in warning
-    table = parse_html(built.read("page.html")).first("table", cls="cm-matrix")
-    assert table.first("tbody").first("th").text == "Knee oste\u2026"
+    table = first(built.html("page.html"), ".//table", "cm-matrix")
+    assert text(first(table, "./tbody/tr/th")) == "Knee oste\u2026"
     assert "Knee osteoarthritis" in built.read("page.html")  # the definition keeps its full name
 
 
@@ -112,10 +112,9 @@ def test_the_guide_lists_every_setting_from_its_declaration(write_project, build
     ext = Path(__file__).parents[1] / "docs" / "_ext"
     conf = f"import sys\nsys.path.insert(0, {str(ext)!r})\nextensions.append('cmreference')\n"
     page = "# Settings\n\n:::{condmech-config}\n:::\n"
-    index = "# Index\n\n```{toctree}\nsettings\nbibliography\n```\n"
-    built = build(write_project({"index.md": index, "settings.md": page}, conf=conf))
+    built = build(write_project({"index.md": index_page("settings", "bibliography"), "settings.md": page}, conf=conf))
     assert built.warnings == []
-    text = built.read("settings.html")
-    for spec in dataclasses.fields(CmConfig):
-        assert f'<span class="pre">{spec.metadata["name"]}</span>' in text
-    assert "cm_disagreement_finding" in text and "the links at its strongest level disagree" in text
+    rows = [[text(cell) for cell in row.findall("./td")] for row in built.html("settings.html").findall(".//tbody/tr")]
+    assert [name for name, _ in rows] == [spec.metadata["name"] for spec in dataclasses.fields(CmConfig)]
+    meaning = dict(rows)["cm_disagreement_finding"]
+    assert "the links at its strongest level disagree" in meaning and meaning.endswith("Default: ''.")

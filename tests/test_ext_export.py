@@ -12,7 +12,7 @@ from typing import Any
 import condmech
 import jsonschema
 import pytest
-from conftest import Built
+from conftest import Built, index_page
 
 SCHEMA_PATH = Path(condmech.__file__).parent / "schema" / "condition-mechanism.schema.json"
 VALIDATOR = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
@@ -160,7 +160,7 @@ def test_empty_project_exports_empty_lists_and_warns_once(app):
     ],
 )
 def test_export_configuration(write_project, build, overrides, files):
-    srcdir = write_project({"index.md": "# Index\n\n```{toctree}\nbibliography\n```\n"})
+    srcdir = write_project({"index.md": index_page("bibliography")})
     built = build(srcdir, confoverrides=overrides)
     assert built.warnings == []
     assert {p for p in (JSON, CSV) if (built.outdir / p).exists()} == files
@@ -199,7 +199,7 @@ Body.
 
 
 def test_names_with_markup_or_script_are_escaped_everywhere(write_project, build):
-    index = "# Index\n\n```{toctree}\npage\nbibliography\n```\n"
+    index = index_page("page", "bibliography")
     built = build(write_project({"index.md": index, "page.md": HOSTILE}))
     assert built.warnings == []
     for path in ("page.html", "genindex.html", JSON):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from xml.etree.ElementTree import Element
+
 import pytest
-from conftest import Built, Element
+from conftest import Built, classes, first, select, text
 
 MATRIX_CAPTIONS = [
     "Evidence by condition",
@@ -20,35 +22,35 @@ def html(build_root) -> Built:
 
 @pytest.fixture(scope="module")
 def tables(html) -> list[Element]:
-    return list(html.html("table.html").iter("table", cls="cm-matrix"))
+    return select(html.html("table.html"), ".//table", "cm-matrix")
 
 
 def caption(table: Element) -> str:
-    return table.first("caption").first("span", cls="caption-text").text
+    return text(first(table, "./caption/span", "caption-text"))
 
 
 def grid(table: Element) -> tuple[list[str], list[str], list[list[Element]]]:
     """(header texts, row-header texts, data cells by row)."""
-    head = [th.text for th in table.first("thead").iter("th")]
-    rows = list(table.first("tbody").iter("tr"))
-    return head, [row.first("th").text for row in rows], [list(row.iter("td")) for row in rows]
+    head = [text(th) for th in table.findall("./thead/tr/th")]
+    rows = table.findall("./tbody/tr")
+    return head, [text(first(row, "./th")) for row in rows], [row.findall("./td") for row in rows]
 
 
 def links(page: Element) -> set[tuple[str, str]]:
-    return {(a.attrs.get("href", ""), a.text) for a in page.iter("a")}
+    return {(a.get("href", ""), text(a)) for a in page.iter("a")}
 
 
 def target(html: Built, page: str, href: str) -> Element:
     """The element an internal link from *page* points to (fails if it does not exist)."""
     path, _, anchor = href.partition("#")
     doc = html.html(path or page)
-    found = [el for el in doc.iter() if el.attrs.get("id") == anchor]
+    found = doc.findall(f".//*[@id='{anchor}']")
     assert len(found) == 1, f"{href} from {page}: {len(found)} targets"
     return found[0]
 
 
 def cite_labels(element: Element) -> set[str]:
-    return {a.text for span in element.iter("span", cls="bibtex-citation") for a in span.iter("a")}
+    return {text(a) for span in select(element, ".//span", "bibtex-citation") for a in span.iter("a")}
 
 
 def test_builds_without_warnings(html):
@@ -58,8 +60,8 @@ def test_builds_without_warnings(html):
 def test_every_matrix_is_a_real_table_with_caption_and_scoped_headers(tables):
     assert [caption(t) for t in tables] == MATRIX_CAPTIONS
     for table in tables:
-        assert {th.attrs.get("scope") for th in table.first("thead").iter("th")} == {"col"}
-        assert {th.attrs.get("scope") for th in table.first("tbody").iter("th")} == {"row"}
+        assert {th.get("scope") for th in table.findall("./thead/tr/th")} == {"col"}
+        assert {th.get("scope") for th in table.findall("./tbody/tr/th")} == {"row"}
 
 
 def test_full_matrix_rows_columns_and_cells(tables):
@@ -67,33 +69,33 @@ def test_full_matrix_rows_columns_and_cells(tables):
     assert head == ["Condition", "Paracrine", "Tissue regeneration", "Immune modulation"]
     assert rows == ["Knee OA", "Rückenschmerz ü"]
     knee_regeneration = cells[0][1]
-    level = knee_regeneration.first("span", cls="cm-level")
-    assert "cm-level-systematic-review" in level.classes
-    assert level.text == "●●●●\u00a0Systematic review"  # label plus marker, not colour alone
-    assert "cm-finding-mixed" in knee_regeneration.first("span", cls="cm-finding").classes
-    assert [a.text for a in knee_regeneration.first("p", cls="cm-where").iter("a")] == [
+    level = first(knee_regeneration, ".//span", "cm-level")
+    assert "cm-level-systematic-review" in classes(level)
+    assert text(level) == "●●●●\u00a0Systematic review"  # label plus marker, not colour alone
+    assert "cm-finding-mixed" in classes(first(knee_regeneration, ".//span", "cm-finding"))
+    assert [text(a) for a in first(knee_regeneration, ".//p", "cm-where").iter("a")] == [
         "Regeneration in the knee",
         "Evidence in the knee",
     ]
     empty = [
-        (r, c) for r, row in enumerate(cells) for c, cell in enumerate(row) if cell.text.strip() == "none declared"
+        (r, c) for r, row in enumerate(cells) for c, cell in enumerate(row) if text(cell).strip() == "none declared"
     ]
     assert empty == [(0, 2), (1, 1), (1, 2)]
-    assert all(cells[r][c].first("p", cls="cm-empty") for r, c in empty)
+    assert all(select(cells[r][c], ".//p", "cm-empty") for r, c in empty)
 
 
 def test_transposed_view(tables):
     head, rows, cells = grid(tables[1])
     assert head == ["Mechanism", "Knee OA", "Rückenschmerz ü"]
     assert rows == ["Paracrine", "Tissue regeneration", "Immune modulation"]
-    assert "Early clinical" in cells[0][1].text
+    assert "Early clinical" in text(cells[0][1])
 
 
 def test_min_level_filter(tables):
     cells = grid(tables[2])[2]
-    text = " ".join(cell.text for row in cells for cell in row)
-    assert "Early clinical" not in text and "Laboratory" not in text
-    assert [a.text for a in cells[0][1].first("p", cls="cm-where").iter("a")] == ["Regeneration in the knee"]
+    shown = " ".join(text(cell) for row in cells for cell in row)
+    assert "Early clinical" not in shown and "Laboratory" not in shown
+    assert [text(a) for a in first(cells[0][1], ".//p", "cm-where").iter("a")] == ["Regeneration in the knee"]
     assert cite_labels(cells[0][1]) == {"Gam21"}
 
 
@@ -105,12 +107,13 @@ def test_condition_and_mechanism_filter(tables):
 
 def test_list_view_and_summary(html):
     page = html.html("table.html")
-    (listed,) = page.iter("div", cls="cm-list-view")
-    mechanisms = [li for li in listed.first("ul").children if isinstance(li, Element)]
-    assert [li.first("strong").text for li in mechanisms] == ["Paracrine", "Tissue regeneration", "Immune modulation"]
-    assert mechanisms[2].text.strip().endswith("none declared")
-    (summary,) = page.iter("ul", cls="cm-summary")
-    items = [li.text for li in summary.children if isinstance(li, Element)]
+    (listed,) = select(page, ".//div", "cm-list-view")
+    mechanisms = first(listed, ".//ul").findall("./li")
+    names = [text(first(li, ".//strong")) for li in mechanisms]
+    assert names == ["Paracrine", "Tissue regeneration", "Immune modulation"]
+    assert text(mechanisms[2]).strip().endswith("none declared")
+    (summary,) = select(page, ".//ul", "cm-summary")
+    items = [text(li) for li in summary.findall("./li")]
     assert [item.split(":")[0] for item in items] == ["Paracrine", "Tissue regeneration"]
     assert "Systematic review" in items[1]
 
@@ -119,24 +122,24 @@ def test_table_links_reach_existing_targets(html, tables):
     backlinks = 0
     for table in tables:
         for a in table.iter("a"):
-            found = target(html, "table.html", a.attrs["href"])
-            if any(a.iter("span", cls="cm-backlink")):
-                assert "cm-assertion" in found.classes
+            found = target(html, "table.html", a.get("href"))
+            if select(a, ".//span", "cm-backlink"):
+                assert "cm-assertion" in classes(found)
                 backlinks += 1
     assert backlinks == 12
-    headers = [a for t in tables for th in t.iter("th") for a in th.iter("a")]
-    assert headers and all("cm-definition" in target(html, "table.html", a.attrs["href"]).classes for a in headers)
+    headers = [a for t in tables for a in t.findall(".//th//a")]
+    assert headers and all("cm-definition" in classes(target(html, "table.html", a.get("href"))) for a in headers)
 
 
 def test_table_citations_equal_those_at_the_linked_statements(html, tables):
     checked = 0
     for table in tables:
         for cell in table.iter("td"):
-            backlinks = [a.attrs["href"] for p in cell.iter("p", cls="cm-where") for a in p.iter("a")]
+            backlinks = [a.get("href") for p in select(cell, ".//p", "cm-where") for a in p.iter("a")]
             if not backlinks:
                 continue
             expected = set().union(
-                *(cite_labels(target(html, "table.html", h).first("p", cls="cm-sources")) for h in backlinks)
+                *(cite_labels(first(target(html, "table.html", h), ".//p", "cm-sources")) for h in backlinks)
             )
             assert cite_labels(cell) == expected
             checked += 1
@@ -144,8 +147,8 @@ def test_table_citations_equal_those_at_the_linked_statements(html, tables):
 
 
 def test_data_links_point_to_the_export(html):
-    para = html.html("table.html").first("p", cls="cm-data-links")
-    hrefs = [a.attrs["href"] for a in para.iter("a")]
+    para = first(html.html("table.html"), ".//p", "cm-data-links")
+    hrefs = [a.get("href") for a in para.iter("a")]
     assert hrefs == ["_static/condition-mechanism.json", "_static/condition-mechanism.csv"]
     assert all((html.outdir / href).is_file() for href in hrefs)
 
@@ -189,15 +192,15 @@ def test_roles_render_as_links_with_the_defined_name(html, page, expected):
 )
 def test_link_body_renders_in_place_followed_by_sources(html, page, anchor, body, sources):
     link = target(html, page, f"#{anchor}")
-    assert "cm-assertion" in link.classes
-    paragraphs = [p for p in link.children if isinstance(p, Element) and p.tag == "p"]
-    texts = [p.text for p in paragraphs]
+    assert "cm-assertion" in classes(link)
+    paragraphs = link.findall("./p")
+    texts = [text(p) for p in paragraphs]
     assert texts[0].startswith("Evidence link: ")
     assert texts.index(body) == len(texts) - 2
     assert texts[-1].startswith("Sources: ")
     assert cite_labels(paragraphs[-1]) == sources
     for a in paragraphs[-1].iter("a"):
-        assert target(html, page, a.attrs["href"])
+        assert target(html, page, a.get("href")) is not None
 
 
 @pytest.mark.parametrize(
@@ -210,19 +213,19 @@ def test_link_body_renders_in_place_followed_by_sources(html, page, anchor, body
 )
 def test_definitions_are_link_targets(html, page, anchor, title):
     definition = target(html, page, f"#{anchor}")
-    assert "cm-definition" in definition.classes
-    assert definition.first("p", cls="cm-definition-title").text == title
+    assert "cm-definition" in classes(definition)
+    assert text(first(definition, ".//p", "cm-definition-title")) == title
 
 
 def test_index_entries(html):
     index = links(html.html("genindex.html"))
-    for href, text in [
+    for href, label in [
         ("conditions.html#cm-condition-knee-oa", "Knee osteoarthritis (condition)"),
         ("conditions.html#cm-condition-back-pain", "Schmerz – Gelenkarthrose ü (condition)"),
         ("mechanisms.html#cm-mechanism-immunomodulation", "Immune modulation (mechanism)"),
         ("conditions.html#cm-condition-back-pain", "Schmerz – Gelenkarthrose ü"),  # under "conditions"
     ]:
-        assert (href, text) in index
+        assert (href, label) in index
 
 
 def test_bibliography_lists_every_cited_key(html):
@@ -232,18 +235,18 @@ def test_bibliography_lists_every_cited_key(html):
         "Del22",
     }
     page = html.html("bibliography.html")
-    assert {"AB20", "Gam21", "Del22"} <= {span.text.strip("[]") for span in page.iter("span", cls="label")}
+    assert {"AB20", "Gam21", "Del22"} <= {text(span).strip("[]") for span in select(page, ".//span", "label")}
 
 
 def test_link_note_and_header(html):
     link = target(html, "conditions.html", "#cm-link-knee-oa-paracrine-rct-alpha2020")
-    assert link.first("p", cls="cm-note").text == "Small trials"
-    header = link.first("p", cls="cm-assertion-header")
+    assert text(first(link, ".//p", "cm-note")) == "Small trials"
+    header = first(link, ".//p", "cm-assertion-header")
     assert (
-        header.text
+        text(header)
         == "Evidence link: Knee osteoarthritis → Paracrine signalling. ●●●○\u00a0Randomised trial, +\u00a0supports"
     )
-    assert [a.attrs["href"] for a in header.iter("a")] == [
+    assert [a.get("href") for a in header.iter("a")] == [
         "#cm-condition-knee-oa",
         "mechanisms.html#cm-mechanism-paracrine",
     ]
@@ -251,29 +254,30 @@ def test_link_note_and_header(html):
 
 def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
     built = build_root("basic", "html")
-    page = built.read("clinical.html")
-    box = page.index("cm-key-messages admonition")
-    assert box < page.index('<section id="trials-in-people"')  # before the first section
-    text = built.html("clinical.html").first("div", "cm-key-messages").text
-    assert "The best studies in people found mixed or unclear results for pain and function." in text
+    page = built.html("clinical.html")
+    box = first(page, ".//div", "cm-key-messages")
+    assert "admonition" in classes(box)
+    order = list(page.iter())
+    assert order.index(box) < order.index(first(page, ".//section[@id='trials-in-people']"))  # before the first section
+    messages = text(box)
+    assert "The best studies in people found mixed or unclear results for pain and function." in messages
     assert (
-        "They were randomised trials." in text
-        and "Side effects were reported in small early studies in people." in text
+        "They were randomised trials." in messages
+        and "Side effects were reported in small early studies in people." in messages
     )
-    assert "Not approved in the test country (as of 1 November 2026)." in text
-    assert 'href="table.html#cm-row-knee-oa"' in page[box:]
-    table = built.read("table.html")
-    row = table[table.index('id="cm-row-knee-oa"') :]
-    assert "Randomised trial" in row.partition("</tr>")[0]  # the same strongest level in the table row
+    assert "Not approved in the test country (as of 1 November 2026)." in messages
+    assert box.find(".//a[@href='table.html#cm-row-knee-oa']") is not None
+    row = next(tr for tr in built.html("table.html").iter("tr") if tr.find(".//*[@id='cm-row-knee-oa']") is not None)
+    assert "Randomised trial" in text(row)  # the same strongest level in the table row
 
 
 def test_overview_cells_keep_details_one_click_away(build_root):
-    table = build_root("basic", "html").html("table.html").first("table", "cm-overview")
-    rows = list(table.iter("tr"))
-    assert [th.text.strip() for th in rows[0].iter("th")] == [
+    table = first(build_root("basic", "html").html("table.html"), ".//table", "cm-overview")
+    rows = table.findall(".//tr")
+    assert [text(th).strip() for th in rows[0].iter("th")] == [
         "Condition", "Does it help? Effects measured in people", "Harms", "How might it work?", "Approved?",
     ]  # fmt: skip
-    details = list(rows[1].iter("details"))
-    assert len(details) == 5 and all(next(d.iter("summary"), None) is not None for d in details)
-    assert all("See:" in d.text or "Alp20" in d.text or "Del22" in d.text for d in details)
-    assert "none declared" in rows[2].text  # back pain: no effect or harm declared
+    details = rows[1].findall(".//details")
+    assert len(details) == 5 and all(d.find("./summary") is not None for d in details)
+    assert all("See:" in text(d) or "Alp20" in text(d) or "Del22" in text(d) for d in details)
+    assert "none declared" in text(rows[2])  # back pain: no effect or harm declared

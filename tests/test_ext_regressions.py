@@ -13,22 +13,10 @@ import json
 
 import pytest
 from condmech.export import cell
+from conftest import DEFINITIONS, first, index_page, text
 
-INDEX = "# Index\n\n```{toctree}\ndefs\nch\nbibliography\n```\n"
-DEFS = """\
-# Definitions
-
-:::{cm:condition} knee
-:name: Knee pain
-:::
-
-:::{cm:mechanism} paracrine
-:name: Paracrine signalling
-:::
-
-:::{cm:matrix}
-:::
-"""
+INDEX = index_page("defs", "ch", "bibliography")
+DEFS = "# Definitions\n\n" + DEFINITIONS + "\n:::{cm:matrix}\n:::\n"
 
 LINK = """
 :::{{cm:link}}
@@ -70,12 +58,13 @@ def test_evidence_inside_only_is_shown_only_where_the_block_is(write_project, bu
     assert sorted(x["level"] for x in data["links"]) == (
         ["early-clinical", "preclinical", "rct"] if shown else ["early-clinical"]
     )
-    table = built.html("defs.html").first("table", "cm-matrix")
-    assert ("Hip pain" in table.text) is shown
+    table = first(built.html("defs.html"), ".//table", "cm-matrix")
+    assert ("Hip pain" in text(table)) is shown
+    chapter = built.html("ch.html")
     for a in table.iter("a"):  # every back-link lands on an element of the page
-        page, _, anchor = a.attrs["href"].partition("#")
+        page, _, anchor = a.get("href").partition("#")
         if anchor and page.startswith("ch"):
-            assert f'id="{anchor}"' in built.read("ch.html"), a.attrs["href"]
+            assert chapter.find(f".//*[@id='{anchor}']") is not None, a.get("href")
 
 
 def anchors(built) -> dict[str, str]:
@@ -85,8 +74,8 @@ def anchors(built) -> dict[str, str]:
     found = {}
     for link_ in data["links"]:
         anchor = link_["url"].partition("#")[2]
-        box = next(el for el in page.iter("div", "cm-assertion") if el.attrs.get("id") == anchor)
-        found[box.text.split("Body ")[1].split(".")[0]] = anchor
+        box = first(page, f".//div[@id='{anchor}']", "cm-assertion")
+        found[text(box).split("Body ")[1].split(".")[0]] = anchor
     return found
 
 
@@ -104,12 +93,12 @@ def test_anchors_do_not_move_when_a_link_is_added_above(write_project, build):
     }
     assert anchors(after) == {**anchors(before), "C": "cm-link-knee-paracrine-early-clinical-gamma2021"}
     # the anchor earlier editions gave the first link of a pair still exists
-    assert 'id="cm-link-knee-paracrine"' in before.read("ch.html")
+    assert before.html("ch.html").find(".//*[@id='cm-link-knee-paracrine']") is not None
     # the table's back-links: strongest first, numbered in page order under the same heading
     backlinks = [
-        (a.attrs["href"].partition("#")[2], a.text)
-        for a in after.html("defs.html").first("table", "cm-matrix").iter("a")
-        if "ch.html#" in a.attrs.get("href", "")
+        (a.get("href").partition("#")[2], text(a))
+        for a in first(after.html("defs.html"), ".//table", "cm-matrix").iter("a")
+        if "ch.html#" in a.get("href", "")
     ]
     assert backlinks == [
         ("cm-link-knee-paracrine-rct-alpha2020", "Evidence (2)"),
@@ -134,7 +123,7 @@ def test_matrix_tables_are_numbered_with_numfig(write_project, build):
     built = build(write_project({"index.md": INDEX, "defs.md": DEFS, "ch.md": chapter}, conf="numfig = True\n"))
     assert built.warnings == []
     pages = [built.html("defs.html"), built.html("ch.html")]
-    numbers = [table.first("caption").text.rstrip("¶") for page in pages for table in page.iter("table")]
+    numbers = [text(first(table, "./caption")).rstrip("¶") for page in pages for table in page.iter("table")]
     assert [number.split(" ", 2)[:2] for number in numbers] == [["Table", "1"], ["Table", "2"], ["Table", "3"]]
     assert numbers[1:] == ["Table 2 First", "Table 3 Second"]
 
