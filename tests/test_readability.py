@@ -56,9 +56,10 @@ def test_sentence_end() -> None:
 
 def test_score_counts_words_sentences_and_the_longest() -> None:
     long = " ".join(["word"] * 26) + "."
-    s = readability.score("x", f"A short one here. {long} Another short one.")
+    text = f"A short one here. {long} Another short one."
+    s = readability.score("x", text)
     assert (s.words, s.sentences, s.longest_words, s.long_sentences) == (33, 3, 26, 1)
-    assert s.grade == pytest.approx(readability.textstat.flesch_kincaid_grade(f"A short one here. {long} Another short one."))
+    assert s.grade == pytest.approx(readability.textstat.flesch_kincaid_grade(text))
 
 
 def test_cmu_dictionary_is_used_offline(tmp_path: Path) -> None:
@@ -80,7 +81,9 @@ def test_ceilings_and_excluded_pages(tmp_path: Path) -> None:
     book = readability.Score("whole book", 8.6, 100, 5, "x", 0)
     box = readability.Score("box", 7.2, 10, 2, "x", 0)
     assert readability.over([page], book, [box], ceilings) == [
-        "hard: grade 9.1 > 9.0", "whole book: grade 8.6 > 8.5", "box: grade 7.2 > 7.0"
+        "hard: grade 9.1 > 9.0",
+        "whole book: grade 8.6 > 8.5",
+        "box: grade 7.2 > 7.0",
     ]
     at_ceiling = readability.Score("at the ceiling", 9.0, 100, 5, "x", 0)
     book_at_ceiling = readability.Score("whole book", 8.5, 100, 5, "x", 0)
