@@ -4,7 +4,7 @@ project = "readability"
 author = "Test"
 copyright = "2026, Test"
 version = release = "1.0"
-extensions = ["myst_parser", "sphinxcontrib.bibtex"]
+extensions = ["myst_parser", "condmech"]
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["colon_fence"]
 bibtex_bibfiles = ["refs.bib"]
