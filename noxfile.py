@@ -133,6 +133,17 @@ def check(session: nox.Session) -> None:
 
 
 @nox.session
+def readability(session: nox.Session) -> None:
+    """Reading level of the reader pages (Flesch-Kincaid, textstat): builds the HTML, fails above the ceilings.
+
+    The table goes to _build/readability/report.md; ``nox -s check`` runs the same check.
+    """
+    install(session, "docs", "readability")
+    sphinx(session, "html", BUILD / "html")
+    session.run("python", "-m", "checks.readability", "--build", str(BUILD))
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Build-time benchmarks; report in benchmarks/results/ (options: nox -s bench -- --help)."""
     install(session, "bench")

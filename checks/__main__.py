@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks import Book, a11y, epub, html_valid, links, pdf, printing, repro, weight
+from checks import Book, a11y, epub, html_valid, links, pdf, printing, readability, repro, weight
 
 CHECKS: dict[str, Callable[[Book], bool]] = {
     "links": links.check,
@@ -18,6 +18,7 @@ CHECKS: dict[str, Callable[[Book], bool]] = {
     "a11y": a11y.check,
     "print": printing.check,
     "weight": weight.check,
+    "readability": readability.check,
     "repro": repro.check,
 }
 

@@ -270,3 +270,17 @@ def test_prose_is_not_copied_from_the_article(book: Book) -> None:
     book_words = re.findall(r"[a-z]+", unquoted.lower())
     copied = {" ".join(book_words[i : i + 8]) for i in range(len(book_words) - 7)} & shingles
     assert copied == set()
+
+
+def test_readability_measures_reader_prose_only(book: Book) -> None:
+    from checks import readability
+
+    ceilings = readability.Ceilings.load()
+    measured = [url for url in book.urls() if ceilings.measured(url)]
+    assert {"preface.html", "mechanisms/how-stem-cells-might-relieve-pain.html", "back/glossary.html"} <= set(measured)
+    assert not [url for url in measured if url.startswith("contributing/") or url == "back/bibliography.html"]
+    for url in measured:
+        text, _ = readability.read_page(book.html / url)
+        assert text, url
+        # No citation, evidence marker or table survives the stripping.
+        assert not re.search(r"et al\.|and others, (19|20)\d\d|[●○]|\| ---", text), url
