@@ -55,8 +55,14 @@ cm_matrix_caption = "Proposed mechanisms by condition, with the strongest eviden
 # Reader chapters must say when they were last reviewed (cm:reviewed below the title);
 # a status or review older than cm_review_interval_months (12, the default) warns.
 cm_review_required = [
-    "preface", "foundations/*", "mechanisms/*", "conditions/*", "safety-and-regulation", "outlook",
-    "back/condition-mechanism-table", "back/glossary",
+    "preface",
+    "foundations/*",
+    "mechanisms/*",
+    "conditions/*",
+    "safety-and-regulation",
+    "outlook",
+    "back/condition-mechanism-table",
+    "back/glossary",
 ]
 
 # -- HTML ----------------------------------------------------------------------
@@ -119,6 +125,10 @@ latex_elements = {
   {\endlist}
 % Narrow tabulary columns: never narrower than a long word.
 \setlength{\tymin}{72pt}
+% Sphinx numbers tables by the arabic chapter number, so the appendix's table read
+% "Table 1.1"; in the appendix use the chapter's own number (A.1).
+\g@addto@macro\appendix{\renewcommand{\thetable}{\thechapter.\arabic{table}}%
+  \renewcommand{\thefigure}{\thechapter.\arabic{figure}}}
 \makeatother
 """,
     "hyperref": r"""

@@ -221,6 +221,13 @@ def test_table_matches_the_declarations(book: Book) -> None:
     assert {m["id"] for m in data["mechanisms"]} == {
         "tissue-regeneration", "immunomodulation", "neuroregeneration", "pain-modulation",
     }  # fmt: skip
+    for kind in ("effect", "harm"):
+        found = sum(len(re.findall(rf"^:{{3,}}\{{cm:{kind}\}}", _source(p), re.M)) for p in DOCS.rglob("*.md"))
+        assert len(data[f"{kind}s"]) == found > 0
+    # no clinical-effect evidence in a mechanism column: every link says what it measured of the mechanism
+    assert all(link["measured"] for link in data["links"])
+    assert {s["condition"] for s in data["statuses"]} == {c["id"] for c in data["conditions"]}
+    assert all(s["as_of"] and s["citations"] for s in data["statuses"])
     table = (book.html / "back" / "condition-mechanism-table.html").read_text(encoding="utf-8")
     assert table.count('scope="row"') == 6 and table.count('scope="col"') == 5
 
@@ -284,3 +291,64 @@ def test_readability_measures_reader_prose_only(book: Book) -> None:
         assert text, url
         # No citation, evidence marker or table survives the stripping.
         assert not re.search(r"et al\.|and others, (19|20)\d\d|[●○]|\| ---", text), url
+
+
+CONDITION_PAGES = sorted(p for p in (DOCS / "conditions").glob("*.md") if p.stem != "index")
+
+
+def test_condition_chapters_open_with_key_messages_and_review_dates(book: Book) -> None:
+    for source in CONDITION_PAGES:
+        page = (book.html / "conditions" / f"{source.stem}.html").read_text(encoding="utf-8")
+        main = page[page.index('<article class="bd-article"') :]
+        box = main.index("cm-key-messages")
+        assert main.index("cm-review-dates") < box < main.index("<h2>"), source.stem
+        assert re.search(r"Page last reviewed: \d+ \w+ 20\d\d · Next review due: \d+ \w+ 20\d\d", main), source.stem
+        key = main[box : main.index("</div>", main.index("See this condition"))]
+        for question in ("Does it help?", "Harms:", "How might it work?", "Is it approved?", "(as of "):
+            assert question in key, (source.stem, question)
+        assert "condition-mechanism-table.html#cm-row-" in key
+
+
+def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
+    """The whole table in the text column with the theme's sidebars; stacked blocks on a phone."""
+    from checks.browser import chromium, serve
+
+    measure = """() => {
+      const t = document.querySelector('table.cm-overview'), c = t.parentElement;
+      const cap = t.querySelector('caption').getBoundingClientRect();
+      return {table: t.scrollWidth, box: c.clientWidth, page: document.documentElement.scrollWidth,
+              view: document.documentElement.clientWidth, capLeft: cap.left, capRight: cap.right,
+              capHeight: cap.height, rows: t.querySelectorAll('tbody tr').length,
+              display: getComputedStyle(t.querySelector('tbody tr')).display,
+              details: t.querySelectorAll('tbody details > summary').length};
+    }"""
+    with serve(book.html) as base, chromium() as browser:
+        results = {}
+        for width, height in ((1280, 800), (390, 844)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(base + "back/condition-mechanism-table.html")
+            results[width] = page.evaluate(measure)
+            page.close()
+    wide, narrow = results[1280], results[390]
+    assert wide["table"] <= wide["box"] and wide["page"] <= wide["view"], wide
+    assert 0 <= wide["capLeft"] and wide["capRight"] <= wide["view"] and wide["capHeight"] > 0, wide
+    assert wide["rows"] == 6 and wide["details"] >= 18 and wide["display"] == "table-row"
+    assert narrow["page"] <= narrow["view"] and narrow["table"] <= narrow["box"], narrow
+    assert narrow["display"] == "block" and narrow["capRight"] <= narrow["view"], narrow
+
+
+def test_pdf_table_is_numbered_in_the_appendix(book: Book) -> None:
+    text = "\n".join(page.extract_text() for page in PdfReader(book.pdf).pages)
+    assert "Table A.1: Stem cells for pain: the evidence for each condition" in text
+    assert "Table 1.1" not in text
+
+
+def test_epub_table_is_stacked_for_narrow_screens(book: Book) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(book.epub) as epub:
+        xhtml = epub.read("back/condition-mechanism-table.xhtml").decode("utf-8")
+        css = epub.read("_static/epub.css").decode("utf-8")
+    table = xhtml[xhtml.index('<table class="cm-overview') : xhtml.index("</table>")]
+    assert table.count('<span class="cm-cell-label">') == 6 * 4  # every answer has its label
+    assert re.search(r"table\.cm-overview tbody tr \{[^}]*\}", css) and "display: block" in css

@@ -66,7 +66,14 @@ def test_cells_agree_with_their_links(export):
 
 def test_urls_point_to_existing_anchors(build_root, export):
     built = build_root("basic", "html")
-    for item in export["conditions"] + export["mechanisms"] + export["links"] + export["effects"] + export["harms"] + export["statuses"]:
+    for item in (
+        export["conditions"]
+        + export["mechanisms"]
+        + export["links"]
+        + export["effects"]
+        + export["harms"]
+        + export["statuses"]
+    ):
         page, _, anchor = item["url"].partition("#")
         assert f'id="{anchor}"' in built.read(page), item["url"]
 

@@ -242,11 +242,14 @@ def test_link_note_and_header(html):
 def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
     built = build_root("basic", "html")
     page = built.read("clinical.html")
-    box = page.index('cm-key-messages admonition')
-    assert box < page.index("<section id=\"trials-in-people\"")  # before the first section
+    box = page.index("cm-key-messages admonition")
+    assert box < page.index('<section id="trials-in-people"')  # before the first section
     text = built.html("clinical.html").first("div", "cm-key-messages").text
     assert "The best studies in people found mixed or unclear results for pain and function." in text
-    assert "They were randomised trials." in text and "Side effects were reported in small early studies in people." in text
+    assert (
+        "They were randomised trials." in text
+        and "Side effects were reported in small early studies in people." in text
+    )
     assert "Not approved in the test country (as of 1 November 2026)." in text
     assert 'href="table.html#cm-row-knee-oa"' in page[box:]
     table = built.read("table.html")

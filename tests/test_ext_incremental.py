@@ -95,6 +95,23 @@ def change_review_date(src: Path) -> None:
     edit(src / "ch1.md", "{cm:reviewed} 2026-11-01", "{cm:reviewed} 2026-11-20")
 
 
+def reorder_toctree(src: Path) -> None:
+    edit(src / "index.md", "ch1\nch2\n", "ch2\nch1\n")
+
+
+def bib_change_year(src: Path) -> None:
+    edit(src / "refs.bib", "year = {2020}", "year = {2019}")
+
+
+def bib_insert_first(src: Path) -> None:
+    first = "@article{aaa2019,\n  author = {Aaa, Al},\n  title = {First},\n  journal = {J},\n  year = {2019},\n}\n\n"
+    edit(src / "refs.bib", "@article{alpha2020", first + "@article{alpha2020")
+
+
+def export_csv_only(src: Path) -> None:
+    edit(src / "conf.py", "epub_copyright = copyright\n", 'epub_copyright = copyright\ncm_export_formats = ["csv"]\n')
+
+
 # edit, documents that must be written, documents that must not be. The bibliography
 # page is rewritten when a document cites other keys than before, and only then.
 SCENARIOS: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
@@ -109,6 +126,11 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
     "change-status": (change_status, {"ch2", "table", "keys"}, {"ch1", "ref", "bibliography"}),
     "remove-harm": (remove_harm, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
     "change-review-date": (change_review_date, {"ch1"}, {"table", "keys", "ref", "ch2"}),
+    # issue 14: the table's row and link order, its citations, and its data links
+    "reorder-toctree": (reorder_toctree, {"index", "table"}, {"ch1", "ch2", "ref"}),
+    "bib-change-year": (bib_change_year, {"table", "ch1", "ch4", "bibliography"}, {"ref"}),
+    "bib-insert-first": (bib_insert_first, {"table", "bibliography"}, {"ref"}),
+    "export-csv-only": (export_csv_only, {"table"}, {"ref", "ch1", "ch4"}),
 }
 
 BODY = re.compile(r'<div class="body" role="main">(.*?)<div class="sphinxsidebar"', re.S)
@@ -123,6 +145,15 @@ def bodies(outdir: Path) -> dict[str, str]:
     }
 
 
+def exports(built) -> dict[str, str | None]:
+    """The data files of the build (None where a format is not written)."""
+    return {
+        fmt: built.read(path) if (built.outdir / path).is_file() else None
+        for fmt in ("json", "csv")
+        for path in [f"_static/condition-mechanism.{fmt}"]
+    }
+
+
 def fresh_copy(src: Path, target: Path) -> Path:
     shutil.copytree(src, target, ignore=shutil.ignore_patterns("_build"))
     return target
@@ -134,8 +165,17 @@ def fresh_copy(src: Path, target: Path) -> Path:
         *((name, 0) for name in SCENARIOS),
         *(
             (name, 2)
-            for name in ("add-link", "remove-link", "rename-definition", "add-citation", "add-effect", "change-status")
+            for name in (
+                "add-link",
+                "remove-link",
+                "rename-definition",
+                "add-citation",
+                "reorder-toctree",
+                "add-effect",
+                "change-status",
+            )
         ),
+        ("bib-insert-first", 2),
     ],
 )
 def test_incremental_build_equals_fresh_build(copy_root, build, tmp_path, scenario, parallel):
@@ -150,9 +190,8 @@ def test_incremental_build_equals_fresh_build(copy_root, build, tmp_path, scenar
     assert again.warnings == fresh.warnings == []
     done = set(again.app.cm_test_events["written"])
     assert written <= done
-    assert not untouched & done
-    json_path = "_static/condition-mechanism.json"
-    assert again.read(json_path) == fresh.read(json_path)
+    assert not untouched & done, " ".join(sorted(done))
+    assert exports(again) == exports(fresh)
     incremental, expected = bodies(again.outdir), bodies(fresh.outdir)
     if scenario == "delete-document":
         assert "ch5" in incremental and "ch5" not in expected  # Sphinx leaves the old page behind
@@ -230,3 +269,35 @@ def test_parallel_build_equals_serial_build(copy_root, build):
         "condmech.unknown_id]",
     ]
     assert parallel_result == (serial_json, serial_table, serial_warnings)
+
+
+def test_adding_the_missing_bib_entry_fixes_the_link_and_the_table(copy_root, build, tmp_path):
+    """Issue 14, case 3: the contributor guide's fix for an unknown key works without a clean build."""
+    src = copy_root("incremental")
+    edit(src / "ch1.md", ":cite: alpha2020", ":cite: alpha2020, epsilon2023")
+    first = build(src)
+    assert [w.rsplit("[", 1)[1] for w in first.warnings] == ["condmech.unknown_citation]"]
+    entry = (
+        "\n@article{epsilon2023,\n  author = {Eps, Eve},\n  title = {Late},\n  journal = {J},\n  year = {2023},\n}\n"
+    )
+    edit(src / "refs.bib", "@book{delta2022", entry.lstrip() + "\n@book{delta2022")
+    again = build(src, freshenv=False)
+    fresh = build(fresh_copy(src, tmp_path / "fresh"))
+    assert again.warnings == fresh.warnings == []
+    assert {"ch1", "table", "bibliography"} <= set(again.app.cm_test_events["written"])
+    assert "Eps23" in bodies(again.outdir)["table"]
+    assert bodies(again.outdir) == bodies(fresh.outdir)
+    assert exports(again) == exports(fresh)
+
+
+def test_export_formats_switched_off_and_on_again(copy_root, build):
+    """Issue 14, case 5: the tables' data links and the files follow ``cm_export_formats`` both ways."""
+    src = copy_root("incremental")
+    results = []
+    for formats in (None, ["csv"], None):
+        conf = (src / "conf.py").read_text(encoding="utf-8").split("\ncm_export_formats")[0]
+        (src / "conf.py").write_text(conf + (f"\ncm_export_formats = {formats!r}\n" if formats else ""), "utf-8")
+        built = build(src, freshenv=not results)
+        assert built.warnings == []
+        results.append((exports(built)["json"] is not None, "JSON</a>" in bodies(built.outdir)["table"]))
+    assert results == [(True, True), (False, False), (True, True)]

@@ -130,7 +130,12 @@ CASES = {
         4,
     ),
     "status-bad-date": ("case.md", myst("status", "knee", **status(as_of="1 Nov 2026")), "condmech.invalid_date", 4),
-    "status-impossible-date": ("case.rst", rst("status", "knee", **status(as_of="2026-02-30")), "condmech.invalid_date", 5),
+    "status-impossible-date": (
+        "case.rst",
+        rst("status", "knee", **status(as_of="2026-02-30")),
+        "condmech.invalid_date",
+        5,
+    ),
     "status-misspelt-option": ("case.md", myst("status", "knee", **status(summery="x")), "condmech.unknown_option", 7),
     "status-missing-summary": ("case.md", myst("status", "knee", **status(summary="")), "condmech.missing_option", 3),
     "status-missing-condition": ("case.md", myst("status", **status()), "condmech.missing_option", 3),
@@ -152,6 +157,36 @@ CASES = {
         rst("mechanism", "long", name="Long", short="Very long label " * 8),
         "condmech.name_too_long",
         6,
+    ),
+    # issue 14, case 1: keys sphinxcontrib-bibtex could not parse (it raised ValueError or KeyError)
+    **{
+        f"cite-{name}": ("case.md", myst("link", **link(cite=value)), "condmech.invalid_citation", 7)
+        for name, value in {
+            "braces": "{alpha2020}",
+            "closing-brace": "alpha2020}",
+            "open-brace": "alpha{x",
+            "lone-brace": "{",
+            "bang": "!alpha2020",
+            "tilde": "~alpha2020",
+            "explicit-title": "x<alpha2020>",
+        }.items()
+    },
+    "cite-braces-rst": ("case.rst", rst("link", **link(cite="{alpha2020}")), "condmech.invalid_citation", 8),
+    "cite-quote-rst": ("case.rst", rst("link", **link(cite='"alpha2020"')), "condmech.invalid_citation", 8),
+    # case 6: a misspelt option is one warning at its line (MyST dropped it; rST refused the directive)
+    "misspelt-option": ("case.md", myst("link", **link(level="", levle="rct")), "condmech.unknown_option", 8),
+    "misspelt-option-rst": ("case.rst", rst("link", **link(level="", levle="rct")), "condmech.unknown_option", 9),
+    "misspelt-table-option": ("case.md", myst("matrix", veiw="list"), "condmech.unknown_option", 4),
+    # case 7: direction controls would show a name reversed
+    "bidi-name": ("case.md", myst("condition", "back", name="Back\u202e pain"), "condmech.invalid_character", 4),
+    "bidi-note-rst": ("case.rst", rst("link", **link(note="ok\u202dnote")), "condmech.invalid_character", 10),
+    # case 9: two links that would share an anchor
+    "duplicate-anchor": (
+        "case.md",
+        myst("link", **link(condition="knee", mechanism="regen", level="preclinical"))
+        + myst("link", **link(condition="knee", mechanism="regen", level="preclinical"))[len("# Case\n") :],
+        "condmech.duplicate_anchor",
+        13,
     ),
 }
 
@@ -202,6 +237,48 @@ def test_bad_input_warns_once(write_project, build, filename, text, kind, line):
     assert_rest_builds(quiet)
 
 
+@pytest.mark.parametrize(
+    ("changes", "hint"),
+    [
+        ({"condition": "kne"}, "unknown condition 'kne' in cm:link; did you mean 'knee'?"),
+        ({"mechanism": "paracrin"}, "did you mean 'paracrine'?"),
+        ({"level": "rtc"}, "unknown evidence level 'rtc'; did you mean 'rct'?"),
+        ({"finding": "postive"}, "did you mean 'positive'?"),
+        ({"cite": "alpha2002"}, "citation key 'alpha2002' is not in refs.bib; did you mean 'alpha2020'?"),
+        ({"cite": "{alpha2020}"}, "did you mean 'alpha2020'?"),
+        ({"level": "", "levle": "rct"}, "cm:link has no option :levle:; did you mean 'level'?"),
+    ],
+)
+def test_warnings_suggest_the_nearest_value_and_mark_the_link(write_project, build, changes, hint):
+    """Case 10: 'did you mean', and a visible marker at the link in the page (the live preview)."""
+    srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": myst("link", **link(**changes))})
+    built = build(srcdir)
+    assert len(built.warnings) == 1 and hint in built.warnings[0], built.warnings
+    marker = built.html("case.html").first("p", "cm-problem").text.replace("\u2018", "'").replace("\u2019", "'")
+    assert "Problem in this declaration" in marker and hint.split(";")[0].replace(" in cm:link", "") in marker
+    quiet = build(srcdir, confoverrides={"suppress_warnings": ["condmech"]})
+    assert quiet.warnings == [] and "cm-problem" not in quiet.read("case.html")
+
+
+def test_later_definition_in_book_order_is_the_duplicate(write_project, build):
+    """Case 8: 'first' is book (toctree) order, not file name: aaa.md comes after base.md in the toctree."""
+    index = "# Index\n\n```{toctree}\nbase\naaa\nbibliography\n```\n"
+    srcdir = write_project({"index.md": index, "base.md": BASE, "aaa.md": myst("condition", "knee", name="Again")})
+    built = build(srcdir)
+    assert "base line 3" in single_warning(built, "aaa.md", 3, "condmech.duplicate_definition")
+    assert "Knee pain" in built.read("base.html") and ">Again<" not in built.read("base.html")
+
+
+def test_config_inside_a_block_has_its_line_and_unpicklable_values_warn_once(write_project, build):
+    """Case 6: an assignment inside ``if`` has a line; a function value gives no second config.cache warning."""
+    conf = "if True:\n    cm_max_name_length = 3\ncm_matrix_caption = lambda: 'x'\n"
+    srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n"}, conf=conf)
+    built = build(srcdir)
+    assert "Traceback" not in built.status
+    assert sorted(line.split(": WARNING")[0].rsplit(":", 1)[1] for line in built.warnings) == ["11", "12"]
+    assert all(line.endswith("[condmech.config]") for line in built.warnings), built.warnings
+
+
 @pytest.mark.parametrize("setting", CONFIG_CASES.values(), ids=CONFIG_CASES.keys())
 def test_bad_config_warns_once_and_uses_the_default(write_project, build, setting):
     name = setting.split(" = ")[0]
@@ -237,14 +314,18 @@ def test_long_name_with_a_short_label_is_fine(write_project, build):
 
 
 def test_page_without_required_review_date(write_project, build):
-    srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n"}, conf='cm_review_required = ["ca*"]\n')
+    srcdir = write_project(
+        {"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n"}, conf='cm_review_required = ["ca*"]\n'
+    )
     message = single_warning(build(srcdir), "case.md", 1, "condmech.review_missing")
     assert "cm:reviewed" in message
 
 
 def test_review_dates_shown_with_the_next_due_date(write_project, build):
     page = myst("reviewed", "2026-01-31")
-    built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}, conf="cm_review_interval_months = 13\n"))
+    built = build(
+        write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}, conf="cm_review_interval_months = 13\n")
+    )
     assert built.warnings == []
     box = built.html("case.html").first("div", "cm-review-dates")
     assert box.text.strip() == "Page last reviewed: 31 January 2026 \u00b7 Next review due: 28 February 2027"

@@ -1,8 +1,8 @@
 """Reference tables for the contributor guide, generated from the condmech extension itself.
 
 ``{condmech-warnings}`` lists every ``condmech.<subtype>`` warning from
-:data:`condmech.warnings.SUBTYPES`; ``{condmech-scale}`` shows the evidence levels
-and findings this book is configured with. Generating them keeps the guide in
+:data:`condmech.warnings.SUBTYPES`; ``{condmech-scale}`` shows the evidence levels,
+findings and outcomes this book is configured with. Generating them keeps the guide in
 step with the code.
 """
 
@@ -50,7 +50,7 @@ class WarningsTable(SphinxDirective):
 
 
 class ScaleTables(SphinxDirective):
-    """The configured evidence levels (weakest first) and findings, with their ids."""
+    """The configured evidence levels (weakest first), findings and outcomes, with their ids."""
 
     def run(self) -> list[nodes.Node]:
         cfg = get_config(self.config)
@@ -59,9 +59,11 @@ class ScaleTables(SphinxDirective):
             for lv in cfg.levels
         ]
         findings = [[[nodes.literal(f.id, f.id)], [nodes.Text(f"{f.marker} {f.label}")]] for f in cfg.findings]
+        outcomes = [[[nodes.literal(ident, ident)], [nodes.Text(label)]] for ident, label in cfg.outcomes.items()]
         return [
             _table((":level: value", "Shown as", "Meaning"), (20, 25, 55), levels),
             _table((":finding: value", "Shown as"), (30, 70), findings),
+            _table((":outcome: value", "Shown as"), (30, 70), outcomes),
         ]
 
 

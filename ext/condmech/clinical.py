@@ -25,12 +25,14 @@ class HarmDirective(_CmDirective):
     kind = "harm"
     has_content = True
     required: ClassVar[tuple[str, ...]] = ("condition", "level")
-    option_spec: ClassVar[OptionSpec] = AnyOption({
-        "condition": directives.unchanged,
-        "level": directives.unchanged,
-        "cite": directives.unchanged,
-        "note": directives.unchanged,
-    })
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {
+            "condition": directives.unchanged,
+            "level": directives.unchanged,
+            "cite": directives.unchanged,
+            "note": directives.unchanged,
+        }
+    )
 
     def outcomes(self) -> tuple[str, ...] | None:
         """The outcomes measured (none for a harm); None after a warning."""
@@ -71,11 +73,13 @@ class EffectDirective(HarmDirective):
 
     kind = "effect"
     required = ("condition", "outcome", "level")
-    option_spec: ClassVar[OptionSpec] = AnyOption({
-        **HarmDirective.option_spec,
-        "outcome": directives.unchanged,
-        "finding": directives.unchanged,
-    })
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {
+            **HarmDirective.option_spec,
+            "outcome": directives.unchanged,
+            "finding": directives.unchanged,
+        }
+    )
 
     def outcomes(self) -> tuple[str, ...] | None:
         known = self.cm_config.outcomes

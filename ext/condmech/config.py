@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -112,13 +113,24 @@ def _strings(value: Any) -> tuple[str, ...] | None:
 
 
 def _location(conf_py: Path | None, name: str) -> str | None:
-    """``conf.py:<line>`` of the assignment to *name*, for the warning (None if not found)."""
+    """``conf.py:<line>`` of the last assignment to *name*, also inside ``if`` or ``try`` blocks.
+
+    Best effort: a value set with ``-D``, in a file conf.py imports, or by a function has no line.
+    """
     if conf_py is None or not conf_py.is_file():
         return None
-    for number, line in enumerate(conf_py.read_text(encoding="utf-8").splitlines(), start=1):
-        if re.match(rf"{name}\s*(:[^=]*)?=", line):
-            return f"{conf_py}:{number}"
-    return None
+    try:
+        tree = ast.parse(conf_py.read_text(encoding="utf-8"))
+    except (SyntaxError, ValueError):
+        return None
+    lines = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+        and any(isinstance(target, ast.Name) and target.id == name
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target]))
+    ]  # fmt: skip
+    return f"{conf_py}:{max(lines)}" if lines else None
 
 
 def _build(config: Config, report: bool, conf_py: Path | None = None) -> CmConfig:
@@ -127,6 +139,9 @@ def _build(config: Config, report: bool, conf_py: Path | None = None) -> CmConfi
             return value
         if report:
             warn(f"{name}: {problem}; using the default", "config", _location(conf_py, name))
+            # written back, so Sphinx neither compares nor pickles the bad value (an unpicklable
+            # one gave a second, location-less config.cache warning)
+            setattr(config, name, list(default) if isinstance(default, tuple) else default)
         return default
 
     levels = _records(config.cm_evidence_levels, ("id", "label", "description", "marker"), "cm_evidence_levels")

@@ -11,8 +11,8 @@ def build_date() -> dt.date:
     """The date of this build: ``SOURCE_DATE_EPOCH`` (UTC) when set, else today (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.datetime.now(tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()
 
 
 def parse(value: str) -> dt.date | None:

@@ -191,7 +191,6 @@ class _CmDirective(SphinxDirective):
         return [nodes.paragraph("", "", nodes.emphasis(text, text), classes=["cm-note"])] if text else []
 
 
-
 class DefinitionDirective(_CmDirective):
     """Define a condition or mechanism: an index entry, a link target and a description."""
 
@@ -200,11 +199,13 @@ class DefinitionDirective(_CmDirective):
     optional_arguments = 1
     # An id with spaces is one argument, so it gets condmech.invalid_id, not a docutils error.
     final_argument_whitespace = True
-    option_spec: ClassVar[OptionSpec] = AnyOption({
-        "name": directives.unchanged,
-        "short": directives.unchanged,
-        "plain": directives.unchanged,
-    })
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {
+            "name": directives.unchanged,
+            "short": directives.unchanged,
+            "plain": directives.unchanged,
+        }
+    )
 
     def run(self) -> list[nodes.Node]:
         misspelt = self.check_options()
@@ -275,16 +276,18 @@ class LinkDirective(_CmDirective):
     """State that a mechanism is proposed for a condition, with evidence and sources."""
 
     has_content = True
-    option_spec: ClassVar[OptionSpec] = AnyOption({
-        "condition": directives.unchanged,
-        "mechanism": directives.unchanged,
-        "level": directives.unchanged,
-        "finding": directives.unchanged,
-        "cite": directives.unchanged,
-        "note": directives.unchanged,
-        "anchor": directives.unchanged,
-        "measured": directives.unchanged,
-    })
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {
+            "condition": directives.unchanged,
+            "mechanism": directives.unchanged,
+            "level": directives.unchanged,
+            "finding": directives.unchanged,
+            "cite": directives.unchanged,
+            "note": directives.unchanged,
+            "anchor": directives.unchanged,
+            "measured": directives.unchanged,
+        }
+    )
 
     def anchor(self, condition: str, mechanism: str, level: str, keys: list[str]) -> list[str]:
         """The link's ids: its own anchor, then the old serial one for links made before it existed.
@@ -298,8 +301,8 @@ class LinkDirective(_CmDirective):
         explicit = self.checked_id(self.option("anchor"), "anchor", "anchor")
         anchor = explicit or nodes.make_id("-".join(["cm-link", condition, mechanism, level, *keys[:1]]))
         if anchor in document.ids:
-            self.warn(f"another element of this page already has the anchor {anchor!r}; "
-                      "give this link its own :anchor:", "duplicate_anchor", self.option_location("anchor"))  # fmt: skip
+            message = f"another element of this page has the anchor {anchor!r}; give this link its own :anchor:"
+            self.warn(message, "duplicate_anchor", self.option_location("anchor"))
             anchor = make_id(self.env, document, "cm-link")
         old = make_id(self.env, document, "cm-link", f"{condition}-{mechanism}")
         return [anchor, old]
@@ -372,13 +375,15 @@ class _TableDirective(_CmDirective):
 class MatrixDirective(_TableDirective):
     """The condition × mechanism table (or its transposed or list view), filled after reading."""
 
-    option_spec: ClassVar[OptionSpec] = AnyOption({
-        "view": directives.unchanged,
-        "min-level": directives.unchanged,
-        "condition": directives.unchanged,
-        "mechanism": directives.unchanged,
-        "caption": directives.unchanged,
-    })
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {
+            "view": directives.unchanged,
+            "min-level": directives.unchanged,
+            "condition": directives.unchanged,
+            "mechanism": directives.unchanged,
+            "caption": directives.unchanged,
+        }
+    )
 
     def run(self) -> list[nodes.Node]:
         self.check_options()
@@ -401,30 +406,23 @@ class SummaryDirective(_TableDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     option_spec: ClassVar[OptionSpec] = AnyOption({"min-level": directives.unchanged})
+    view: ClassVar[str] = "summary"
 
     def run(self) -> list[nodes.Node]:
         self.check_options()
         condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
         if not self.arguments:
-            warn("cm:summary needs a condition id argument", "missing_option", self.get_location())
+            warn(f"{self.name} needs a condition id argument", "missing_option", self.get_location())
         if not condition:
             return []
-        return [self.placeholder("summary", condition, "")]
+        return [self.placeholder(self.view, condition, "")]
 
 
 class KeyMessagesDirective(SummaryDirective):
     """The "Key messages" box of one condition, drawn from all its declarations."""
 
     option_spec: ClassVar[OptionSpec] = AnyOption()
-
-    def run(self) -> list[nodes.Node]:
-        self.check_options()
-        condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
-        if not self.arguments:
-            warn("cm:key-messages needs a condition id argument", "missing_option", self.get_location())
-        if not condition:
-            return []
-        return [self.placeholder("key-messages", condition, "")]
+    view = "key-messages"
 
 
 def register(app: Sphinx) -> None:

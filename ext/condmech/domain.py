@@ -60,7 +60,14 @@ def _ancestors(node: nodes.Element) -> Iterator[nodes.Element]:
 
 def _definition(node: cm_definition, docname: str) -> Definition:
     return Definition(
-        node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"], _only(node),
+        node["kind"],
+        node["cm_id"],
+        node["name"],
+        node["short"],
+        docname,
+        node["ids"][0],
+        node["line"],
+        _only(node),
         node.get("plain", ""),
     )
 
@@ -315,10 +322,8 @@ class CondMechDomain(Domain):
         outdated: set[str] = set()
         if old_state is not None and old_state != state:
             changed_ids.add(("", ""))
-            old_winners, winners = old_state[1], state[1]
-            changed_ids.update(key for key in old_winners.keys() | winners.keys() if old_winners.get(key) != winners.get(key))
-            old_bib, bib = old_state[2], state[2]
-            changed_keys = {key for key in old_bib.keys() | bib.keys() if old_bib.get(key) != bib.get(key)}
+            changed_ids.update(_changed(old_state[1], state[1]))
+            changed_keys = _changed(old_state[2], state[2])
             outdated.update(docname for docname, keys in self.data["cites"].items() if keys & changed_keys)
         if not changed_ids:
             return outdated
@@ -379,7 +384,7 @@ class CondMechDomain(Domain):
         for assertion in self._all("assertions"):
             for kind, ident in (("condition", assertion.condition), ("mechanism", assertion.mechanism)):
                 if (kind, ident) not in self.winners:
-                    line = (assertion.condition_line if kind == "condition" else assertion.mechanism_line)
+                    line = assertion.condition_line if kind == "condition" else assertion.mechanism_line
                     warn(f"unknown {kind} {ident!r} in cm:link{self.suggest(kind, ident)}", "unknown_id",
                          (assertion.docname, line or assertion.line))  # fmt: skip
         self._check_clinical()
@@ -422,7 +427,9 @@ class CondMechDomain(Domain):
         first = self.statuses()
         for status in self._all("statuses"):
             if ("condition", status.condition) not in self.winners:
-                warn(f"unknown condition {status.condition!r} in cm:status", "unknown_id", (status.docname, status.line))
+                warn(
+                    f"unknown condition {status.condition!r} in cm:status", "unknown_id", (status.docname, status.line)
+                )
             elif first[status.condition] is not status:
                 winner = first[status.condition]
                 warn(
@@ -551,6 +558,11 @@ class CondMechDomain(Domain):
             yield definition.id, definition.name, definition.kind, definition.docname, definition.anchor, 1
 
 
+def _changed(old: dict[Any, Any], new: dict[Any, Any]) -> set[Any]:
+    """Keys whose value differs between *old* and *new* (added and removed ones too)."""
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
 def _keep(tags: Tags, expr: str) -> bool:
     """Whether an ``only`` directive with *expr* keeps its content, as Sphinx decides it.
 
@@ -558,7 +570,7 @@ def _keep(tags: Tags, expr: str) -> bool:
     """
     try:
         return tags.eval_condition(expr)
-    except Exception:  # noqa: BLE001 - as sphinx.util.nodes.process_only_nodes does
+    except Exception:  # as sphinx.util.nodes.process_only_nodes does
         return True
 
 

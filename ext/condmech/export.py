@@ -18,7 +18,7 @@ from sphinx.builders import Builder
 from . import matrix
 from .config import get_config
 from .domain import _domain, document_order
-from .model import Definition, Effect
+from .model import BIDI_CONTROLS, Definition, Effect
 
 SCHEMA_ID = "condmech/2"
 BASENAME = "condition-mechanism"
@@ -131,6 +131,20 @@ def data(builder: Builder) -> dict[str, Any]:
     }
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """*value* safe for a spreadsheet: no direction controls, and a leading ``'`` before a formula start.
+
+    The quote is what spreadsheets themselves use to mark text; it is shown in
+    the cell, which is preferable to running the cell as a formula.
+    """
+    value = BIDI_CONTROLS.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 #: The CSV columns; each row is one declaration, of the ``kind`` mechanism (a ``cm:link``),
 #: effect, harm or status, and leaves the columns that do not apply to it empty.
 CSV_COLUMNS = (
@@ -160,12 +174,12 @@ def _csv_rows(payload: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def to_csv(payload: dict[str, Any]) -> str:
-    """One row per declaration (link, effect, harm, status), for spreadsheets."""
+    """One row per declaration (link, effect, harm, status), for spreadsheets (every cell through :func:`cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in _csv_rows(payload):
-        writer.writerow([row.get(column, "") for column in CSV_COLUMNS])
+        writer.writerow([cell(row.get(column, "")) for column in CSV_COLUMNS])
     return out.getvalue()
 
 
@@ -180,8 +194,13 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     payload = data(app.builder)
     static = Path(app.builder.outdir, "_static")
     static.mkdir(parents=True, exist_ok=True)
-    if "json" in cfg.export_formats:
-        text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True).translate(HTML_SAFE) + "\n"
-        (static / f"{BASENAME}.json").write_text(text, encoding="utf-8")
-    if "csv" in cfg.export_formats:
-        (static / f"{BASENAME}.csv").write_text(to_csv(payload), encoding="utf-8")
+    writers = {
+        "json": lambda: json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True).translate(HTML_SAFE) + "\n",
+        "csv": lambda: to_csv(payload),
+    }
+    for fmt, text in writers.items():
+        path = static / f"{BASENAME}.{fmt}"
+        if fmt in cfg.export_formats:
+            path.write_text(text(), encoding="utf-8")
+        else:  # no longer offered (cm_export_formats changed): no stale copy left on the site
+            path.unlink(missing_ok=True)

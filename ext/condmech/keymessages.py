@@ -11,7 +11,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from .config import CmConfig
-from .model import Level, Status
+from .model import Level
 from .overview import Answer, Row
 from .render import _citations
 from .status import as_of_text
@@ -41,12 +41,12 @@ def _join(words: list[str]) -> str:
 
 def _effect(answer: Answer | None, cfg: CmConfig) -> str:
     if answer is None:
-        return "No study of this in people is recorded in this book. It is not proven to help."
+        return "Not proven. No study of this in people is recorded in this book."
     assert answer.finding is not None
     outcomes = _join([cfg.outcomes[o] for o in answer.outcomes])
     found = FINDING_PLAIN.get(answer.finding.id, f"{answer.finding.label}:")
     text = f"The best studies in people found {found} {outcomes}. They were {plain_level(answer.level)}."
-    return text if answer.finding.id == "positive" else f"{text} It is not proven to help."
+    return text if answer.finding.id == "positive" else f"Not proven. {text}"
 
 
 def _harm(answer: Answer | None) -> str:
@@ -91,7 +91,7 @@ def render_key_messages(
     the citation keys sphinxcontrib-bibtex knows.
     """
 
-    def sources(answer: Answer | Status | None) -> nodes.paragraph | None:
+    def sources(answer: Answer | None) -> nodes.paragraph | None:
         return _citations(answer.citations, docname, known) if answer is not None else None
 
     items = nodes.bullet_list(
@@ -99,7 +99,7 @@ def render_key_messages(
         _item("Does it help?", _effect(row.effect, cfg), sources(row.effect)),
         _item("Harms:", _harm(row.harm), sources(row.harm)),
         _item("How might it work?", _mechanisms(row)),
-        _item("Is it approved?", _status(row), sources(row.status)),
+        _item("Is it approved?", _status(row)),
     )
     box = nodes.admonition("", nodes.title("Key messages", "Key messages"), items, classes=["cm-key-messages"])
     if table is not None:

@@ -58,7 +58,9 @@ class Matrix:
         return [c for d in self.conditions if (c := self.cell(d.id, mechanism))]
 
 
-def strongest(cfg: CmConfig, found: Sequence[Ranked]) -> tuple[Level, Finding | None, tuple[Ranked, ...], tuple[str, ...]]:
+def strongest(
+    cfg: CmConfig, found: Sequence[Ranked]
+) -> tuple[Level, Finding | None, tuple[Ranked, ...], tuple[str, ...]]:
     """The strongest level of *found*, its finding ("mixed" when those at that level disagree),
     *found* strongest first, and all their citations in first-seen order."""
     ranked = sorted(found, key=lambda a: -cfg.level(a.level).rank)  # type: ignore[union-attr]

@@ -57,9 +57,7 @@ def _answer(cfg: CmConfig, found: Sequence[Effect]) -> Answer | None:
     return Answer(level, finding, ranked, citations, tuple(o for o in cfg.outcomes if o in measured))
 
 
-def build(
-    matrix: Matrix, effects: Sequence[Effect], statuses: Mapping[str, Status], cfg: CmConfig
-) -> list[Row]:
+def build(matrix: Matrix, effects: Sequence[Effect], statuses: Mapping[str, Status], cfg: CmConfig) -> list[Row]:
     """One row per condition of *matrix* (its filters apply), in its order."""
     rows = []
     for condition in matrix.conditions:

@@ -12,16 +12,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docutils import nodes
-from sphinx import addnodes
 
 from .config import CmConfig
-from .overview import Answer, Row
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
-from .render import STUB_WIDTH, _backlinks, _citations, _definition_ref, finding_node, level_node
+from .overview import Answer, Row
+from .render import (
+    STUB_WIDTH,
+    _backlinks,
+    _citations,
+    _definition_ref,
+    column_spec,
+    finding_node,
+    level_node,
+    table_cell,
+)
 from .status import as_of_text
 
 #: (header, LaTeX width out of 100) of the answer columns; the condition column is STUB_WIDTH wide.
-COLUMNS = (("Does it help? Effects measured in people", 24), ("Harms", 17), ("How might it work?", 22), ("Approved?", 17))
+COLUMNS = (
+    ("Does it help? Effects measured in people", 23),
+    ("Harms", 17),
+    ("How might it work?", 26),
+    ("Approved?", 18),
+)
 
 
 def row_anchor(condition: str) -> str:
@@ -37,12 +50,16 @@ def _none(text: str) -> nodes.paragraph:
     return nodes.paragraph("", text, classes=["cm-empty"])
 
 
-def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str]) -> list[nodes.Node]:
+def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     body: list[nodes.Node] = []
     for item in answer.items:
+        if compact:  # the note alone: the summary line gives the level
+            if item.note:
+                body.append(nodes.paragraph(item.note, item.note))
+            continue
         level = cfg.level(item.level)
         assert level is not None
-        para = nodes.paragraph("", "", level_node(level))
+        para = nodes.paragraph("", "", level_node(level, keep_together=False))
         finding = cfg.finding(item.finding) if item.finding else None
         if finding is not None:
             para += nodes.Text(", ")
@@ -59,22 +76,27 @@ def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str]) -
     return body
 
 
-def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str]) -> list[nodes.Node]:
+def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     answer = row.effect
     if answer is None:
         return [_none("no study in people declared")]
     assert answer.finding is not None
-    summary: list[nodes.Node] = [level_node(answer.level), nodes.Text(", "), finding_node(answer.finding)]
+    summary: list[nodes.Node] = [
+        level_node(answer.level, keep_together=False),
+        nodes.Text(", "),
+        finding_node(answer.finding),
+    ]
     if answer.outcomes:
         summary.append(nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in answer.outcomes)})"))
-    return [_details(summary, _answer_body(answer, docname, cfg, known), "effect")]
+    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "effect")]
 
 
-def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str]) -> list[nodes.Node]:
+def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     answer = row.harm
     if answer is None:
         return [_none("none declared")]
-    return [_details([level_node(answer.level)], _answer_body(answer, docname, cfg, known), "harm")]
+    summary = [level_node(answer.level, keep_together=False)]
+    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "harm")]
 
 
 def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
@@ -86,7 +108,7 @@ def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]
         summary: list[nodes.Node] = [
             nodes.inline(cell.mechanism.short, cell.mechanism.short, classes=["cm-mechanism-name"]),
             nodes.Text(": "),
-            level_node(cell.level),
+            level_node(cell.level, keep_together=False),
             nodes.Text(", "),
             finding_node(cell.finding),
         ]
@@ -101,17 +123,15 @@ def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]
     return result
 
 
-def _status_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
+def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list[nodes.Node]:
     status = row.status
     if status is None:
         return [_none("not declared")]
     summary: list[nodes.Node] = [nodes.Text(f"{status.summary.rstrip('.')}, {as_of_text(status.as_of)}")]
     body: list[nodes.Node] = []
     if status.approvals:
-        body.append(
-            nodes.bullet_list("", *(nodes.list_item("", nodes.paragraph(a, a)) for a in status.approvals))
-        )
-    cited = _citations(status.citations, docname, known)
+        body.extend(nodes.paragraph(a, a, classes=["cm-approval"]) for a in status.approvals)
+    cited = None if compact else _citations(status.citations, docname, known)  # the chapter cites them
     if cited is not None:
         body.append(cited)
     return [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
@@ -125,14 +145,27 @@ def _stub(row: Row, docname: str, cfg: CmConfig, anchored: bool) -> cm_header_ce
 
 
 def render_overview(
-    rows: Sequence[Row], cfg: CmConfig, caption: str, docname: str, known: set[str], *, table_id: str, anchored: bool
+    rows: Sequence[Row],
+    cfg: CmConfig,
+    caption: str,
+    docname: str,
+    known: set[str],
+    *,
+    table_id: str,
+    anchored: bool,
+    compact: bool = False,
 ) -> list[nodes.Node]:
-    """The LaTeX column specification and the table (*anchored*: give rows their ids)."""
+    """The table and its LaTeX column specification, in a box (*anchored*: give rows their ids).
+
+    *compact* (print, where nothing folds away): the details keep the notes, back-links
+    and sources of effects and harms, without repeating each level, and the status its
+    approvals (the chapter's status block gives its sources).
+    """
     table = nodes.table("", classes=["cm-overview", "longtable", "colwidths-given"], ids=[table_id])
     table += nodes.title(caption, caption)
     tgroup = nodes.tgroup(cols=len(COLUMNS) + 1)
     table += tgroup
-    tgroup += nodes.colspec(colwidth=STUB_WIDTH - 4, stub=1)
+    tgroup += nodes.colspec(colwidth=STUB_WIDTH - 6, stub=1)
     tgroup.extend(nodes.colspec(colwidth=width) for _, width in COLUMNS)
     head = nodes.row()
     head += cm_header_cell("", nodes.paragraph("Condition", "Condition"), scope="col")
@@ -142,19 +175,18 @@ def render_overview(
     body = nodes.tbody()
     for row in rows:
         cells = (
-            _effect_cell(row, docname, cfg, known),
-            _harm_cell(row, docname, cfg, known),
+            _effect_cell(row, docname, cfg, known, compact),
+            _harm_cell(row, docname, cfg, known, compact),
             _mechanism_cell(row, docname, known),
-            _status_cell(row, docname, known),
+            _status_cell(row, docname, known, compact),
         )
         table_row = nodes.row("", _stub(row, docname, cfg, anchored))
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             short = title.split(" Effects")[0]
             label = cm_cell_label(short, short, classes=["cm-cell-label"])
-            table_row += nodes.entry("", label, *content)
+            table_row += table_cell(label, *content)
         body += table_row
     tgroup += body
-    ragged = r">{\raggedright\arraybackslash\small}"
-    widths = [STUB_WIDTH - 4, *(width for _, width in COLUMNS)]
-    spec = "".join(rf"{ragged}\X{{{width}}}{{{sum(widths)}}}" for width in widths)
-    return [addnodes.tabular_col_spec(spec=spec), table]
+    spec = column_spec([STUB_WIDTH - 6, *(width for _, width in COLUMNS)])
+    # the box lets the stylesheet reach the theme's scrolling wrapper around the table without :has()
+    return [nodes.container("", spec, table, classes=["cm-overview-box"])]

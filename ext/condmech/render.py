@@ -30,11 +30,15 @@ def xref(role: str, target: str, docname: str, text: str, *, explicit: bool = Tr
     )  # fmt: skip
 
 
-def level_node(level: Level) -> cm_level:
-    """Marker plus label: the level is never shown by colour alone."""
+def level_node(level: Level, *, keep_together: bool = True) -> cm_level:
+    """Marker plus label: the level is never shown by colour alone.
+
+    *keep_together*: a no-break space after the marker (narrow table cells pass False).
+    """
     node = cm_level("", "", classes=["cm-level", f"cm-level-{level.id}"])
     node += nodes.inline(level.marker, level.marker, classes=["cm-marker"])
-    node += nodes.Text(f"\u00a0{level.label}")
+    label = level.label if keep_together else level.label.replace("/", "/\u200b")  # may break after a slash
+    node += nodes.Text(("\u00a0" if keep_together else " ") + label)
     return node
 
 
@@ -98,14 +102,20 @@ def _definition_ref(definition: Definition, docname: str, cfg: CmConfig) -> addn
 
 
 def _backlinks(assertions: Sequence[Assertion | Effect], docname: str) -> list[nodes.Node]:
-    """'See: <section>, <section> (2)', one link per asserting place."""
+    """'See: <section>, <section> (2)', one link per asserting place.
+
+    Links under the same heading are numbered in page order, whatever order the cell lists them in.
+    """
     result: list[nodes.Node] = [nodes.Text("See: ")]
     seen: dict[str, int] = {}
+    number: dict[Assertion, int] = {}
+    for assertion in sorted(assertions, key=lambda a: (a.docname, a.line)):
+        text = assertion.section or assertion.docname
+        seen[text] = number[assertion] = seen.get(text, 0) + 1
     for index, assertion in enumerate(assertions):
         text = assertion.section or assertion.docname
-        seen[text] = seen.get(text, 0) + 1
-        if seen[text] > 1:
-            text = f"{text} ({seen[text]})"
+        if number[assertion] > 1:
+            text = f"{text} ({number[assertion]})"
         if index:
             result.append(nodes.Text("; "))
         ref = addnodes.pending_xref(
@@ -180,8 +190,8 @@ def render_matrix(
         table_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(row, docname, cfg)), scope="row")
         for column in columns:
             pair = (column.id, row.id) if transposed else (row.id, column.id)
-            cell = matrix.cell(*pair)
-            table_row += nodes.entry("", *(_cell_body(cell, docname, known) if cell else [_empty()]))
+            found = matrix.cell(*pair)
+            table_row += table_cell(*(_cell_body(found, docname, known) if found else [_empty()]))
         tbody += table_row
     tgroup += tbody
     return table
@@ -244,13 +254,30 @@ def render_legend(cfg: CmConfig) -> nodes.container:
     )
 
 
+def column_spec(widths: Sequence[int]) -> addnodes.tabular_col_spec:
+    """Ragged-right columns of these relative widths that add up to the text width (LaTeX only).
+
+    No hyphenation in the cells: author names in citation labels must not break.
+    """
+    ragged = r">{\raggedright\arraybackslash\small\hyphenpenalty=10000}"
+    return addnodes.tabular_col_spec(spec="".join(rf"{ragged}\X{{{w}}}{{{sum(widths)}}}" for w in widths))
+
+
+def table_cell(*content: nodes.Node) -> nodes.entry:
+    """A table cell, ragged-right and unhyphenated in LaTeX too.
+
+    Sphinx 9 wraps every LaTeX cell in a ``varwidth`` box, which resets the column
+    specification's ``\\raggedright``; a LaTeX-only raw node restates it inside the box.
+    Other writers skip it.
+    """
+    raw = nodes.raw("", r"\raggedright\hyphenpenalty=10000\relax", format="latex")
+    return nodes.entry("", raw, *content)
+
+
 def latex_column_spec(columns: int) -> addnodes.tabular_col_spec:
-    """Ragged-right columns that add up to the text width (used by the LaTeX writer only)."""
+    """The matrix's columns: the stub, then equal shares of the rest."""
     width = (100 - STUB_WIDTH) // max(columns, 1)
-    total = STUB_WIDTH + width * columns
-    ragged = r">{\raggedright\arraybackslash\small}"
-    cells = "".join(rf"{ragged}\X{{{width}}}{{{total}}}" for _ in range(columns))
-    return addnodes.tabular_col_spec(spec=rf"{ragged}\X{{{STUB_WIDTH}}}{{{total}}}{cells}")
+    return column_spec([STUB_WIDTH, *[width] * columns])
 
 
 def render(

@@ -27,12 +27,14 @@ class StatusDirective(_CmDirective):
     has_content = True
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[OptionSpec] = AnyOption({
-        "as-of": directives.unchanged,
-        "summary": directives.unchanged,
-        "approved": directives.unchanged,
-        "cite": directives.unchanged,
-    })
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {
+            "as-of": directives.unchanged,
+            "summary": directives.unchanged,
+            "approved": directives.unchanged,
+            "cite": directives.unchanged,
+        }
+    )
 
     def run(self) -> list[nodes.Node]:
         misspelt = self.check_options()
@@ -47,7 +49,9 @@ class StatusDirective(_CmDirective):
                 recorded = False
         as_of = self.option("as-of")
         if as_of and dates.parse(as_of) is None:
-            self.warn(f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.option_location("as-of"))
+            self.warn(
+                f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.option_location("as-of")
+            )
             recorded = False
         keys = self.citations()
         if not recorded:

@@ -61,8 +61,9 @@ class BuildTables(SphinxPostTransform):
             if request.view == "overview":
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 result = render_overview(
-                    rows, cfg, caption, request.docname, known, table_id=table_id, anchored=request == overview
-                )
+                    rows, cfg, caption, request.docname, known,
+                    table_id=table_id, anchored=request == overview, compact=self.app.builder.format == "latex",
+                )  # fmt: skip
                 result.append(render_legend(cfg))
             else:
                 result = render(request, matrix, cfg, caption, known, table_id)
@@ -88,8 +89,11 @@ class AssertionHeaders(SphinxPostTransform):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None and finding is not None  # the directive records only known ones
             node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"]))
-            unknown = [f"unknown {kind} {node[kind]!r}" for kind in ("condition", "mechanism")
-                       if (kind, node[kind]) not in domain.winners]  # fmt: skip
+            unknown = [
+                f"unknown {kind} {node[kind]!r}{domain.suggest(kind, node[kind])}"
+                for kind in ("condition", "mechanism")
+                if (kind, node[kind]) not in domain.winners
+            ]
             if unknown and not is_suppressed_warning(WARNING_TYPE, "unknown_id", self.config.suppress_warnings):
                 node.insert(1, problem_marker(unknown))
         for node in self.document.findall(cm_effect):

@@ -65,7 +65,8 @@ SUBTYPES: dict[Subtype, str] = {
     "unknown_outcome": "A ``cm:effect`` names no outcome, or one that is not in ``cm_outcomes``.",
     "invalid_date": "A date (``:as-of:``, ``cm:reviewed``) is not a real date written ``YYYY-MM-DD``.",
     "duplicate_status": "A condition has a second ``cm:status``, or a page a second ``cm:reviewed``; the first counts.",
-    "status_outdated": "A ``cm:status`` is older than ``cm_review_interval_months`` before the build date: check it again.",
+    "status_outdated": "A ``cm:status`` is older than ``cm_review_interval_months`` before the build date: "
+    "check it again.",
     "review_missing": "A page that ``cm_review_required`` lists has no ``cm:reviewed`` date.",
     "review_overdue": "A page's next review date (``cm:reviewed`` plus the review interval) has passed.",
     "invalid_character": "A name, label or note contains invisible text-direction characters (such as U+202E, "
