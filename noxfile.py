@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -88,10 +89,19 @@ def book(session: nox.Session) -> None:
     html(session)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Live preview at http://127.0.0.1:8000 that rebuilds on every save (sphinx-autobuild)."""
+    """Live preview at http://127.0.0.1:8000 that rebuilds on every save (sphinx-autobuild).
+
+    Stop it with Ctrl+C, or ``kill <pid of nox>``: SIGTERM is turned into the same interrupt,
+    so nox stops sphinx-autobuild too (by default it would leave it serving the port).
+    """
     install(session, "serve")
+    signal.signal(signal.SIGTERM, _interrupt)
     session.run(
         "sphinx-autobuild", "-n", "--keep-going", "-d", str(DOCTREES / "serve"),
         "--watch", "ext", "--watch", "references.bib", "--port", "8000",
@@ -104,6 +114,18 @@ def tests(session: nox.Session) -> None:
     """The test suite: the extension on small test projects, and the real book in all formats."""
     install(session, "test")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Long run of the property-based incremental test (before a release): ``-- -x`` etc. go to pytest.
+
+    ``CM_FUZZ_RUNS`` (default 20 seeds, each serial and -j 2) and ``CM_FUZZ_STEPS`` (default 12
+    edits) set its size; ``CM_FUZZ_SEED=N`` replays one seed. ``nox -s tests`` runs a short profile.
+    """
+    install(session, "test")
+    env = {"CM_FUZZ_RUNS": os.environ.get("CM_FUZZ_RUNS", "20"), "CM_FUZZ_STEPS": os.environ.get("CM_FUZZ_STEPS", "12")}
+    session.run("pytest", "tests/test_ext_fuzz.py", *session.posargs, env=env)
 
 
 @nox.session

@@ -328,6 +328,13 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(base + "back/condition-mechanism-table.html")
             results[width] = page.evaluate(measure)
+            if width == 1280:  # the header row stays in view while the reader scrolls down the table
+                page.evaluate("""() => { document.documentElement.style.scrollBehavior = 'auto';
+                  document.querySelector('table.cm-overview tbody tr:last-child').scrollIntoView(); }""")
+                head = page.evaluate("document.querySelector('table.cm-overview thead th').getBoundingClientRect().top")
+                assert 0 <= head < 150, head
+                # details open from the keyboard: each summary is focusable
+                assert page.evaluate("document.querySelector('table.cm-overview summary').tabIndex") == 0
             page.close()
     wide, narrow = results[1280], results[390]
     assert wide["table"] <= wide["box"] and wide["page"] <= wide["view"], wide

@@ -24,9 +24,9 @@ PAGE = """\
 :::{cm:link}
 :condition: knee
 :mechanism: paracrine
-:measured: the mechanism in the test study
 :level: anecdote
 :cite: alpha2020
+:measured: the mechanism in the test study
 
 Told by patients.
 :::
@@ -36,10 +36,10 @@ Told by patients.
 :::{cm:link}
 :condition: knee
 :mechanism: paracrine
-:measured: the mechanism in the test study
 :level: trial
 :finding: against
 :cite: gamma2021
+:measured: the mechanism in the test study
 
 A trial found no effect.
 :::
@@ -84,7 +84,7 @@ def test_default_level_ids_are_unknown_on_a_custom_scale(write_project, build):
     page = PAGE.replace(":level: anecdote", ":level: rct")
     built = build(write_project({"index.md": INDEX, "page.md": page}, conf=CUSTOM))
     assert len(built.warnings) == 1
-    assert "page.md:13: WARNING: unknown evidence level 'rct' (known: anecdote, trial)" in built.warnings[0]
+    assert "page.md:16: WARNING: unknown evidence level 'rct' (known levels: anecdote, trial)" in built.warnings[0]
 
 
 def test_citations_can_be_made_optional(write_project, build):
@@ -98,7 +98,7 @@ def test_citations_can_be_made_optional(write_project, build):
 def test_name_length_limit_warns_and_shortens(write_project, build):
     built = build(write_project({"index.md": INDEX, "page.md": PAGE}, conf=CUSTOM + "cm_max_name_length = 10\n"))
     (warning,) = built.warnings
-    assert "page.md:3: WARNING: name of condition 'knee' is 19 characters long (limit 10)" in warning
+    assert "page.md:4: WARNING: name of condition 'knee' is 19 characters long (limit 10)" in warning
     table = parse_html(built.read("page.html")).first("table", cls="cm-matrix")
     assert table.first("tbody").first("th").text == "Knee oste\u2026"
     assert "Knee osteoarthritis" in built.read("page.html")  # the definition keeps its full name

@@ -167,14 +167,24 @@ def test_roles_render_as_links_with_the_defined_name(html, page, expected):
 @pytest.mark.parametrize(
     ("page", "anchor", "body", "sources"),
     [
-        ("conditions.html", "cm-link-knee-oa-paracrine", "Colon-fence link body about the knee.", {"AB20"}),
         (
             "conditions.html",
-            "cm-link-knee-oa-regeneration",
+            "cm-link-knee-oa-paracrine-rct-alpha2020",
+            "Colon-fence link body about the knee.",
+            {"AB20"},
+        ),
+        (
+            "conditions.html",
+            "cm-link-knee-oa-regeneration-preclinical-gamma2021",
             "Backtick-fence link body about regrowth.",
             {"AB20", "Gam21"},
         ),
-        ("mechanisms.html", "cm-link-knee-oa-regeneration", "Link body written in reStructuredText.", {"Gam21"}),
+        (
+            "mechanisms.html",
+            "cm-link-knee-oa-regeneration-systematic-review-gamma2021",
+            "Link body written in reStructuredText.",
+            {"Gam21"},
+        ),
     ],
 )
 def test_link_body_renders_in_place_followed_by_sources(html, page, anchor, body, sources):
@@ -226,7 +236,7 @@ def test_bibliography_lists_every_cited_key(html):
 
 
 def test_link_note_and_header(html):
-    link = target(html, "conditions.html", "#cm-link-knee-oa-paracrine")
+    link = target(html, "conditions.html", "#cm-link-knee-oa-paracrine-rct-alpha2020")
     assert link.first("p", cls="cm-note").text == "Small trials"
     header = link.first("p", cls="cm-assertion-header")
     assert (

@@ -75,14 +75,14 @@ class _CmDirective(SphinxDirective):
         """
         for name, value in self.options.items():
             if isinstance(value, str) and BIDI_CONTROLS.search(value):
-                self.warn(f":{name}: contains invisible text-direction characters (such as U+202E); they are removed",
-                     "invalid_character", self.option_location(name))  # fmt: skip
+                message = f":{name}: contains invisible text-direction characters (such as U+202E); they are removed"
+                self.warn(message, "invalid_character", self.option_location(name))
                 self.options[name] = BIDI_CONTROLS.sub("", value)
         resembled: set[str] = set()
         for name in [name for name in self.options if name not in self.option_spec]:
             hint = suggest(name, self.option_spec, "options")
-            self.warn(f"cm:{self.name.split(':')[-1]} has no option :{name}:{hint}", "unknown_option",
-                 self.option_location(name))  # fmt: skip
+            message = f"cm:{self.name.split(':')[-1]} has no option :{name}:{hint}"
+            self.warn(message, "unknown_option", self.option_location(name))
             resembled.add(nearest(name, self.option_spec) or "")
             del self.options[name]
         return resembled
@@ -142,14 +142,14 @@ class _CmDirective(SphinxDirective):
             if not CITE_KEY.fullmatch(key):
                 self.warn(
                     f"malformed citation key {key!r}: give bare keys separated by commas, without braces, "
-                    f"quotes or role syntax{suggest(NOT_KEY.sub('', key), known, 'keys')}",
+                    f"quotes or role syntax{suggest(NOT_KEY.sub('', key), sorted(known), 'keys')}",
                     "invalid_citation",
                     location,
                 )
             elif key not in known:
                 files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
                 self.warn(
-                    f"citation key {key!r} is not in {files}{suggest(key, known, 'keys')}",
+                    f"citation key {key!r} is not in {files}{suggest(key, sorted(known), 'keys')}",
                     "unknown_citation",
                     location,
                 )
@@ -163,15 +163,15 @@ class _CmDirective(SphinxDirective):
         level = cfg.level(self.option("level"))
         if self.option("level") and level is None:
             hint = suggest(self.option("level"), [lv.id for lv in cfg.levels], "levels")
-            self.warn(f"unknown evidence level {self.option('level')!r}{hint}", "unknown_level",
-                      self.option_location("level"))  # fmt: skip
+            message = f"unknown evidence level {self.option('level')!r}{hint}"
+            self.warn(message, "unknown_level", self.option_location("level"))
         if not with_finding:
             return level, None
         finding = cfg.finding(self.option("finding") or cfg.default_finding)
         if finding is None:
             hint = suggest(self.option("finding"), [f.id for f in cfg.findings], "findings")
-            self.warn(f"unknown finding {self.option('finding')!r}{hint}", "unknown_finding",
-                      self.option_location("finding"))  # fmt: skip
+            message = f"unknown finding {self.option('finding')!r}{hint}"
+            self.warn(message, "unknown_finding", self.option_location("finding"))
         return level, finding
 
     def sources(self, keys: list[str]) -> list[nodes.Node]:

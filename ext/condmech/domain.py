@@ -84,13 +84,14 @@ def _effect(node: cm_effect, docname: str) -> Effect:
     return Effect(
         node["kind"], node["condition"], tuple(node["outcomes"]), node["level"], node["finding"],
         tuple(node["citations"]), node["note"], docname, node["ids"][0], node["line"], _section_title(node),
+        _only(node),
     )  # fmt: skip
 
 
 def _status(node: cm_status, docname: str) -> Status:
     return Status(
         node["condition"], node["as_of"], node["summary"], tuple(node["approvals"]), tuple(node["citations"]),
-        docname, node["ids"][0], node["line"],
+        docname, node["ids"][0], node["line"], _only(node),
     )  # fmt: skip
 
 
@@ -235,7 +236,7 @@ class CondMechDomain(Domain):
             self._order = document_order(self.env)
         return self._order
 
-    def visible(self, item: Definition | Assertion | TableRequest) -> bool:
+    def visible(self, item: Definition | Assertion | Effect | Status | TableRequest) -> bool:
         """Whether this builder shows *item*: no ``only`` around it excludes it."""
         if self.tags is None or not getattr(item, "only", ()):
             return True
@@ -385,8 +386,8 @@ class CondMechDomain(Domain):
             for kind, ident in (("condition", assertion.condition), ("mechanism", assertion.mechanism)):
                 if (kind, ident) not in self.winners:
                     line = assertion.condition_line if kind == "condition" else assertion.mechanism_line
-                    warn(f"unknown {kind} {ident!r} in cm:link{self.suggest(kind, ident)}", "unknown_id",
-                         (assertion.docname, line or assertion.line))  # fmt: skip
+                    message = f"unknown {kind} {ident!r} in cm:link{self.suggest(kind, ident)}"
+                    warn(message, "unknown_id", (assertion.docname, line or assertion.line))
         self._check_clinical()
         self._check_dates(cfg.review_interval_months, cfg.review_required)
         order: dict[str, int] = {}
@@ -397,8 +398,8 @@ class CondMechDomain(Domain):
                 if ident and (kind, ident) not in self.winners
             ]
             for kind, ident in unknown:
-                warn(f"unknown {kind} {ident!r} in table filter{self.suggest(kind, ident)}", "unknown_id",
-                     (request.docname, request.line))  # fmt: skip
+                message = f"unknown {kind} {ident!r} in table filter{self.suggest(kind, ident)}"
+                warn(message, "unknown_id", (request.docname, request.line))
             if unknown or (request.min_level and cfg.level(request.min_level) is None):
                 continue  # already reported: an empty table is its consequence, not a second fault
             if self.is_empty(request, order):

@@ -85,6 +85,8 @@ class Effect(NamedTuple):
     anchor: str
     line: int
     section: str
+    #: Expressions of the ``only`` directives around it (as for a link).
+    only: tuple[str, ...] = ()
 
 
 class Status(NamedTuple):
@@ -98,6 +100,7 @@ class Status(NamedTuple):
     docname: str
     anchor: str
     line: int
+    only: tuple[str, ...] = ()
 
 
 class Review(NamedTuple):

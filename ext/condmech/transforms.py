@@ -62,7 +62,7 @@ class BuildTables(SphinxPostTransform):
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 result = render_overview(
                     rows, cfg, caption, request.docname, known,
-                    table_id=table_id, anchored=request == overview, compact=self.app.builder.format == "latex",
+                    table_id=table_id, anchored=request == overview, compact=self.env._builder_cls.format == "latex",
                 )  # fmt: skip
                 result.append(render_legend(cfg))
             else:
@@ -90,7 +90,7 @@ class AssertionHeaders(SphinxPostTransform):
             assert level is not None and finding is not None  # the directive records only known ones
             node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"]))
             unknown = [
-                f"unknown {kind} {node[kind]!r}{domain.suggest(kind, node[kind])}"
+                f"unknown {kind} {node[kind]!r}"  # the suggestion, which depends on every page, is in the warning
                 for kind in ("condition", "mechanism")
                 if (kind, node[kind]) not in domain.winners
             ]

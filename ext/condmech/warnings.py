@@ -52,7 +52,8 @@ SUBTYPES: dict[Subtype, str] = {
     "unknown_id": "A link, role or table filter names a condition or mechanism that is not defined.",
     "unknown_level": "An evidence level is not on the configured scale.",
     "unknown_finding": "A finding is not one of the configured findings.",
-    "duplicate_definition": "The same condition or mechanism id is defined twice; the first definition wins.",
+    "duplicate_definition": "The same condition or mechanism id is defined twice; the first in book order (table of "
+    "contents, then page) wins, and the warning is at the later one.",
     "duplicate_citation": "A citation key is listed twice in one link.",
     "invalid_citation": "A ``:cite:`` key is not valid BibTeX key syntax (braces, quotes, ``<>``, a leading ``!`` "
     "or ``~``); the key is left out.",
@@ -85,13 +86,13 @@ def warn(message: str, subtype: Subtype, location: Any) -> None:
 
 def nearest(value: str, known: Iterable[str]) -> str | None:
     """The entry of *known* that *value* most resembles, if any is close."""
-    close = difflib.get_close_matches(value, sorted(set(known)), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value, list(dict.fromkeys(known)), n=1, cutoff=0.6)
     return close[0] if close else None
 
 
 def suggest(value: str, known: Iterable[str], what: str) -> str:
     """'; did you mean 'x'?' for the nearest of *known*, else the list of known *what* (if short)."""
-    choices = sorted(set(known))
+    choices = list(dict.fromkeys(known))  # in the given order (a scale stays in scale order)
     close = nearest(value, choices)
     if close is not None:
         return f"; did you mean {close!r}?"
