@@ -138,6 +138,7 @@ class Writer:
         if self.markup == "condmech":
             return (
                 f":::{{cm:link}}\n:condition: {link.condition.id}\n:mechanism: {link.mechanism.id}\n"
+                f":measured: the mechanism\n"
                 f":level: {LEVELS[link.level]}\n:finding: {FINDINGS[link.finding]}\n:cite: {cites}\n\n"
                 f"{link.body}\n:::\n"
             )

@@ -52,6 +52,12 @@ bibtex_reference_style = "author_year"
 
 # -- Condition-mechanism extension -------------------------------------------------
 cm_matrix_caption = "Proposed mechanisms by condition, with the strongest evidence declared in this book"
+# Reader chapters must say when they were last reviewed (cm:reviewed below the title);
+# a status or review older than cm_review_interval_months (12, the default) warns.
+cm_review_required = [
+    "preface", "foundations/*", "mechanisms/*", "conditions/*", "safety-and-regulation", "outlook",
+    "back/condition-mechanism-table", "back/glossary",
+]
 
 # -- HTML ----------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

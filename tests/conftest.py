@@ -154,6 +154,16 @@ class Built:
         return parse_html(self.read(relpath))
 
 
+#: The build date of the extension tests (2026-12-01 00:00 UTC): review and status dates are checked against it.
+BUILD_EPOCH = "1796083200"
+
+
+@pytest.fixture(autouse=True)
+def build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fix ``SOURCE_DATE_EPOCH`` so that date checks do not depend on the day the tests run."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
+
+
 @pytest.fixture
 def write_project(tmp_path: Path) -> Callable[..., Path]:
     """Write a small Sphinx project into ``tmp_path/<name>`` and return its source folder.

@@ -21,7 +21,7 @@ def test_builds_without_warnings(build_root, builder):
 def test_latex_longtable_with_column_spec_and_repeated_header(build_root):
     tex = build_root("basic", "latex").read("condmechbasic.tex")
     tables = re.findall(r"\\begin\{longtable\}\{(.*?)\}\n(.*?)\\end\{longtable\}", tex, re.S)
-    assert len(tables) == 4
+    assert len(tables) == 5  # four matrix views and the overview
     spec, body = tables[0]
     assert re.findall(r"\\X\{(\d+)\}\{(\d+)\}", spec) == [("22", "100"), ("26", "100"), ("26", "100"), ("26", "100")]
     assert "\\caption{Evidence by condition" in body
@@ -51,7 +51,7 @@ def test_epub_is_well_formed_xhtml_without_export(build_root):
         assert len(ids) == len(set(ids)), page.name
     table = ET.parse(epub.outdir / "table.xhtml").getroot()
     headers = [th.get("scope") for th in table.iter(f"{XHTML}th")]
-    assert headers.count("row") == 2 + 3 + 2 + 1 and headers.count("col") == 4 + 3 + 4 + 2
+    assert headers.count("row") == 2 + 3 + 2 + 1 + 2 and headers.count("col") == 4 + 3 + 4 + 2 + 5
     assert not list(epub.outdir.rglob("condition-mechanism.*"))
     assert (epub.outdir / "condmechbasic.epub").is_file()
 
@@ -133,6 +133,7 @@ See {cm:cond}`knee` and {cm:mech}`signals <paracrine>`.
 {fence}{cm:link}
 :condition: knee
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: rct
 :finding: mixed
 :cite: alpha2020, gamma2021
@@ -169,6 +170,7 @@ See :cm:cond:`knee` and :cm:mech:`signals <paracrine>`.
 .. cm:link::
    :condition: knee
    :mechanism: paracrine
+   :measured: the mechanism in the test study
    :level: rct
    :finding: mixed
    :cite: alpha2020, gamma2021

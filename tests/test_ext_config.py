@@ -24,6 +24,7 @@ PAGE = """\
 :::{cm:link}
 :condition: knee
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: anecdote
 :cite: alpha2020
 
@@ -35,6 +36,7 @@ Told by patients.
 :::{cm:link}
 :condition: knee
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: trial
 :finding: against
 :cite: gamma2021

@@ -41,7 +41,7 @@ def test_export_validates(build_root, builder):
 
 
 def test_export_content(export):
-    assert export["schema"] == "condmech/1"
+    assert export["schema"] == "condmech/2"
     assert [c["id"] for c in export["conditions"]] == ["knee-oa", "back-pain"]
     assert [m["id"] for m in export["mechanisms"]] == ["paracrine", "regeneration", "immunomodulation"]
     assert export["conditions"][1]["name"] == "Schmerz – Gelenkarthrose ü"
@@ -66,7 +66,7 @@ def test_cells_agree_with_their_links(export):
 
 def test_urls_point_to_existing_anchors(build_root, export):
     built = build_root("basic", "html")
-    for item in export["conditions"] + export["mechanisms"] + export["links"]:
+    for item in export["conditions"] + export["mechanisms"] + export["links"] + export["effects"] + export["harms"] + export["statuses"]:
         page, _, anchor = item["url"].partition("#")
         assert f'id="{anchor}"' in built.read(page), item["url"]
 
@@ -76,20 +76,33 @@ def test_json_is_sorted_and_stable(build_root):
     assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def test_csv_has_one_row_per_link(build_root, export):
+def test_export_carries_effects_harms_statuses_and_reviews(export):
+    assert [o["id"] for o in export["outcomes"]] == ["pain", "function", "disease-activity"]
+    assert export["review_interval_months"] == 12
+    (effect,) = export["effects"]
+    assert (effect["condition"], effect["outcomes"], effect["level"], effect["finding"]) == (
+        "knee-oa", ["pain", "function"], "rct", "mixed",
+    )  # fmt: skip
+    (harm,) = export["harms"]
+    assert (harm["level"], harm["note"], harm["citations"]) == ("early-clinical", "Swelling of the knee", ["gamma2021"])
+    assert "finding" not in harm and "outcomes" not in harm
+    (status,) = export["statuses"]
+    assert (status["as_of"], status["approved"]) == ("2026-11-01", ["Elsewhere, 2012: a test product"])
+    assert export["reviews"] == [{"docname": "clinical", "reviewed": "2026-11-01", "url": "clinical.html"}]
+    assert {link["measured"] for link in export["links"]} == {"the mechanism in the test study"}
+
+
+def test_csv_has_one_row_per_declaration(build_root, export):
     rows = list(csv.DictReader(io.StringIO(build_root("basic", "html").read(CSV))))
-    assert len(rows) == len(export["links"])
+    kinds = [row["kind"] for row in rows]
+    assert kinds == ["mechanism"] * len(export["links"]) + ["effect", "harm", "status"]
     assert rows[0].keys() == {
-        "condition",
-        "condition_name",
-        "mechanism",
-        "mechanism_name",
-        "level",
-        "finding",
-        "citations",
-        "note",
-        "url",
-    }
+        "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
+        "level", "finding", "as_of", "summary", "approved", "citations", "note", "url",
+    }  # fmt: skip
+    assert rows[-3]["outcomes"] == "pain function" and rows[-3]["mechanism"] == ""
+    assert (rows[-1]["as_of"], rows[-1]["approved"]) == ("2026-11-01", "Elsewhere, 2012: a test product")
+    rows = rows[: len(export["links"])]
     assert {row["condition_name"] for row in rows} == {"Knee osteoarthritis", "Schmerz – Gelenkarthrose ü"}
     assert {row["citations"] for row in rows} >= {"gamma2021 alpha2020", "delta2022"}
 
@@ -98,7 +111,12 @@ def test_csv_has_one_row_per_link(build_root, export):
     "damage",
     [
         lambda d: d.pop("cells"),
-        lambda d: d.update(schema="condmech/2"),
+        lambda d: d.update(schema="condmech/1"),
+        lambda d: d["effects"][0].update(outcomes=[]),
+        lambda d: d["harms"][0].update(finding="negative"),
+        lambda d: d["statuses"][0].update(as_of="1 November 2026"),
+        lambda d: d["links"][0].pop("measured"),
+        lambda d: d.pop("reviews"),
         lambda d: d["conditions"][0].update(id="Knee OA"),
         lambda d: d["links"][0].update(line="3"),
         lambda d: d["links"][0].update(extra=1),
@@ -160,6 +178,7 @@ See {cm:cond}`evil`.
 :::{cm:link}
 :condition: evil
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: rct
 :cite: alpha2020
 :note: <b>not bold</b>

@@ -237,3 +237,30 @@ def test_link_note_and_header(html):
         "#cm-condition-knee-oa",
         "mechanisms.html#cm-mechanism-paracrine",
     ]
+
+
+def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
+    built = build_root("basic", "html")
+    page = built.read("clinical.html")
+    box = page.index('cm-key-messages admonition')
+    assert box < page.index("<section id=\"trials-in-people\"")  # before the first section
+    text = built.html("clinical.html").first("div", "cm-key-messages").text
+    assert "The best studies in people found mixed or unclear results for pain and function." in text
+    assert "They were randomised trials." in text and "Side effects were reported in small early studies in people." in text
+    assert "Not approved in the test country (as of 1 November 2026)." in text
+    assert 'href="table.html#cm-row-knee-oa"' in page[box:]
+    table = built.read("table.html")
+    row = table[table.index('id="cm-row-knee-oa"') :]
+    assert "Randomised trial" in row.partition("</tr>")[0]  # the same strongest level in the table row
+
+
+def test_overview_cells_keep_details_one_click_away(build_root):
+    table = build_root("basic", "html").html("table.html").first("table", "cm-overview")
+    rows = list(table.iter("tr"))
+    assert [th.text.strip() for th in rows[0].iter("th")] == [
+        "Condition", "Does it help? Effects measured in people", "Harms", "How might it work?", "Approved?",
+    ]  # fmt: skip
+    details = list(rows[1].iter("details"))
+    assert len(details) == 5 and all(next(d.iter("summary"), None) is not None for d in details)
+    assert all("See:" in d.text or "Alp20" in d.text or "Del22" in d.text for d in details)
+    assert "none declared" in rows[2].text  # back pain: no effect or harm declared

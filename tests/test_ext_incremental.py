@@ -17,6 +17,7 @@ NEW_LINK = """
 :::{cm:link}
 :condition: back
 :mechanism: regeneration
+:measured: the mechanism in the test study
 :level: rct
 :cite: gamma2021
 
@@ -64,6 +65,36 @@ def add_citation(src: Path) -> None:
     edit(src / "ch4.md", "Some prose in chapter 4.", "Some prose in chapter 4, citing {cite:p}`delta2022`.")
 
 
+NEW_EFFECT = """
+:::{cm:effect}
+:condition: back
+:outcome: pain
+:level: early-clinical
+:finding: negative
+:cite: delta2022
+
+An effect added after the first build.
+:::
+"""
+
+
+def add_effect(src: Path) -> None:
+    edit(src / "ch4.md", "Some prose in chapter 4.", "Some prose in chapter 4.\n" + NEW_EFFECT)
+
+
+def change_status(src: Path) -> None:
+    edit(src / "ch2.md", ":summary: Not approved", ":summary: Not approved anywhere")
+
+
+def remove_harm(src: Path) -> None:
+    text = (src / "ch1.md").read_text(encoding="utf-8")
+    edit(src / "ch1.md", text[text.index(":::{cm:harm}") :], "No harm any more.\n")
+
+
+def change_review_date(src: Path) -> None:
+    edit(src / "ch1.md", "{cm:reviewed} 2026-11-01", "{cm:reviewed} 2026-11-20")
+
+
 # edit, documents that must be written, documents that must not be. The bibliography
 # page is rewritten when a document cites other keys than before, and only then.
 SCENARIOS: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
@@ -74,6 +105,10 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
     "delete-document": (delete_document, {"table", "bibliography"}, {"ch1", "ref"}),
     "prose-only": (prose_only, {"ch4"}, {"table", "ref", "ch1", "bibliography"}),
     "add-citation": (add_citation, {"ch4", "bibliography"}, {"table", "ref", "ch1"}),
+    "add-effect": (add_effect, {"ch4", "table", "keys", "bibliography"}, {"ch1", "ref"}),
+    "change-status": (change_status, {"ch2", "table", "keys"}, {"ch1", "ref", "bibliography"}),
+    "remove-harm": (remove_harm, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
+    "change-review-date": (change_review_date, {"ch1"}, {"table", "keys", "ref", "ch2"}),
 }
 
 BODY = re.compile(r'<div class="body" role="main">(.*?)<div class="sphinxsidebar"', re.S)
@@ -97,7 +132,10 @@ def fresh_copy(src: Path, target: Path) -> Path:
     ("scenario", "parallel"),
     [
         *((name, 0) for name in SCENARIOS),
-        *((name, 2) for name in ("add-link", "remove-link", "rename-definition", "add-citation")),
+        *(
+            (name, 2)
+            for name in ("add-link", "remove-link", "rename-definition", "add-citation", "add-effect", "change-status")
+        ),
     ],
 )
 def test_incremental_build_equals_fresh_build(copy_root, build, tmp_path, scenario, parallel):
@@ -136,6 +174,7 @@ orphan: true
 :::{cm:link}
 :condition: knee
 :mechanism: nosuch
+:measured: the mechanism in the test study
 :level: rct
 :cite: alpha2020
 
@@ -145,9 +184,25 @@ Unknown mechanism.
 :::{cm:link}
 :condition: back
 :mechanism: regeneration
+:measured: the mechanism in the test study
 :level: early-clinical
 
 No citation.
+:::
+
+:::{cm:effect}
+:condition: nosuch
+:outcome: pain
+:level: rct
+:cite: alpha2020
+
+Unknown condition.
+:::
+
+:::{cm:status} knee
+:as-of: 2026-11-02
+:summary: Second status
+:cite: alpha2020
 :::
 """
 
@@ -169,7 +224,9 @@ def test_parallel_build_equals_serial_build(copy_root, build):
     (serial_json, serial_table, serial_warnings), parallel_result = results
     assert sorted(w.rsplit("[", 1)[1] for w in serial_warnings) == [
         "condmech.duplicate_definition]",
+        "condmech.duplicate_status]",
         "condmech.no_citation]",
+        "condmech.unknown_id]",
         "condmech.unknown_id]",
     ]
     assert parallel_result == (serial_json, serial_table, serial_warnings)

@@ -27,6 +27,7 @@ BASE = """\
 :::{cm:link}
 :condition: knee
 :mechanism: paracrine
+:measured: the mechanism in the test study
 :level: rct
 :cite: alpha2020
 
@@ -38,10 +39,16 @@ A valid link.
 """
 
 INDEX = "# Index\n\n```{toctree}\nbase\ncase\nbibliography\n```\n"
-VALID = {"condition": "knee", "mechanism": "paracrine", "level": "rct", "cite": "alpha2020"}
+VALID = {
+    "condition": "knee",
+    "mechanism": "paracrine",
+    "level": "rct",
+    "cite": "alpha2020",
+    "measured": "the mechanism in the test study",
+}
 
 
-TABLES = ("matrix", "summary")
+TABLES = ("matrix", "summary", "key-messages", "reviewed")
 
 
 def myst(directive: str, argument: str = "", **options: str) -> str:
@@ -64,10 +71,22 @@ def link(**changes: str) -> dict[str, str]:
     return {key: value for key, value in {**VALID, **changes}.items() if value}
 
 
+EFFECT = {"condition": "knee", "outcome": "pain", "level": "rct", "finding": "mixed", "cite": "alpha2020"}
+STATUS = {"as_of": "2026-11-01", "summary": "Not approved", "cite": "alpha2020"}
+
+
+def effect(**changes: str) -> dict[str, str]:
+    return {key: value for key, value in {**EFFECT, **changes}.items() if value}
+
+
+def status(**changes: str) -> dict[str, str]:
+    return {key: value for key, value in {**STATUS, **changes}.items() if value}
+
+
 # id: (file name, page text, warning type.subtype, line)
 CASES = {
-    "link-unknown-condition": ("case.md", myst("link", **link(condition="nosuch")), "condmech.unknown_id", 3),
-    "link-unknown-mechanism-rst": ("case.rst", rst("link", **link(mechanism="nosuch")), "condmech.unknown_id", 4),
+    "link-unknown-condition": ("case.md", myst("link", **link(condition="nosuch")), "condmech.unknown_id", 4),
+    "link-unknown-mechanism-rst": ("case.rst", rst("link", **link(mechanism="nosuch")), "condmech.unknown_id", 6),
     "role-unknown-id": ("case.md", "# Case\n\nSee {cm:cond}`nosuch`.\n", "condmech.unknown_id", 3),
     "role-unknown-id-rst": ("case.rst", "Case\n====\n\nSee :cm:mech:`nosuch`.\n", "condmech.unknown_id", 4),
     "matrix-unknown-filter": ("case.md", myst("matrix", condition="nosuch"), "condmech.unknown_id", 3),
@@ -78,28 +97,61 @@ CASES = {
         "case.md",
         myst("link", **link(cite="alpha2020, alpha2020")),
         "condmech.duplicate_citation",
-        3,
+        7,
     ),
-    "unknown-citation-key": ("case.md", myst("link", **link(cite="nosuchkey")), "bibtex.key_not_found", 3),
-    "unknown-level": ("case.md", myst("link", **link(level="strong")), "condmech.unknown_level", 3),
-    "unknown-min-level": ("case.md", myst("matrix", min_level="strong"), "condmech.unknown_level", 3),
-    "unknown-finding": ("case.md", myst("link", **link(finding="great")), "condmech.unknown_finding", 3),
+    "unknown-citation-key": ("case.md", myst("link", **link(cite="nosuchkey")), "condmech.unknown_citation", 7),
+    "unknown-level": ("case.md", myst("link", **link(level="strong")), "condmech.unknown_level", 6),
+    "unknown-min-level": ("case.md", myst("matrix", min_level="strong"), "condmech.unknown_level", 4),
+    "unknown-finding": ("case.md", myst("link", **link(finding="great")), "condmech.unknown_finding", 9),
     "missing-level": ("case.md", myst("link", **link(level="")), "condmech.missing_option", 3),
     "missing-name": ("case.md", myst("condition", "back"), "condmech.missing_option", 3),
     "missing-id": ("case.rst", rst("condition", name="Back pain"), "condmech.missing_option", 4),
-    "bogus-view": ("case.md", myst("matrix", view="bogus"), "condmech.invalid_option", 3),
+    "bogus-view": ("case.md", myst("matrix", view="bogus"), "condmech.invalid_option", 4),
     "id-with-space": ("case.md", myst("condition", "back pain", name="Back pain"), "condmech.invalid_id", 3),
     "id-uppercase-rst": ("case.rst", rst("mechanism", "Immune", name="Immune"), "condmech.invalid_id", 4),
-    "link-id-with-space": ("case.md", myst("link", **link(condition="knee pain")), "condmech.invalid_id", 3),
-    "filter-id-uppercase": ("case.md", myst("matrix", mechanism="Regen"), "condmech.invalid_id", 3),
+    "link-id-with-space": ("case.md", myst("link", **link(condition="knee pain")), "condmech.invalid_id", 4),
+    "filter-id-uppercase": ("case.md", myst("matrix", mechanism="Regen"), "condmech.invalid_id", 4),
     "empty-table": ("case.md", myst("matrix", mechanism="regen"), "condmech.empty_table", 3),
     "empty-summary": ("case.rst", rst("summary", "knee", min_level="systematic-review"), "condmech.empty_table", 4),
-    "name-too-long": ("case.md", myst("condition", "long", name="Very long name " * 8), "condmech.name_too_long", 3),
+    "name-too-long": ("case.md", myst("condition", "long", name="Very long name " * 8), "condmech.name_too_long", 4),
+    "link-without-measured": ("case.md", myst("link", **link(measured="")), "condmech.deprecated", 3),
+    "link-without-measured-rst": ("case.rst", rst("link", **link(measured="")), "condmech.deprecated", 4),
+    "effect-unknown-outcome": ("case.md", myst("effect", **effect(outcome="mood")), "condmech.unknown_outcome", 5),
+    "effect-missing-outcome": ("case.md", myst("effect", **effect(outcome="")), "condmech.missing_option", 3),
+    "effect-unknown-level-rst": ("case.rst", rst("effect", **effect(level="strong")), "condmech.unknown_level", 7),
+    "effect-unknown-finding": ("case.md", myst("effect", **effect(finding="great")), "condmech.unknown_finding", 7),
+    "effect-unknown-condition": ("case.md", myst("effect", **effect(condition="nosuch")), "condmech.unknown_id", 3),
+    "effect-without-citation": ("case.md", myst("effect", **effect(cite="")), "condmech.no_citation", 3),
+    "harm-missing-level": ("case.md", myst("harm", condition="knee", cite="alpha2020"), "condmech.missing_option", 3),
+    "harm-id-with-space": (
+        "case.md",
+        myst("harm", condition="knee pain", level="rct", cite="alpha2020"),
+        "condmech.invalid_id",
+        4,
+    ),
+    "status-bad-date": ("case.md", myst("status", "knee", **status(as_of="1 Nov 2026")), "condmech.invalid_date", 4),
+    "status-impossible-date": ("case.rst", rst("status", "knee", **status(as_of="2026-02-30")), "condmech.invalid_date", 5),
+    "status-misspelt-option": ("case.md", myst("status", "knee", **status(summery="x")), "condmech.unknown_option", 7),
+    "status-missing-summary": ("case.md", myst("status", "knee", **status(summary="")), "condmech.missing_option", 3),
+    "status-missing-condition": ("case.md", myst("status", **status()), "condmech.missing_option", 3),
+    "status-unknown-condition": ("case.md", myst("status", "nosuch", **status()), "condmech.unknown_id", 3),
+    "status-outdated": ("case.md", myst("status", "knee", **status(as_of="2025-11-30")), "condmech.status_outdated", 3),
+    "status-twice": (
+        "case.md",
+        myst("status", "knee", **status()) + "\n" + myst("status", "knee", **status()).split("\n", 2)[2],
+        "condmech.duplicate_status",
+        11,
+    ),
+    "reviewed-bad-date": ("case.md", myst("reviewed", "2026-13-01"), "condmech.invalid_date", 3),
+    "reviewed-missing-date": ("case.rst", rst("reviewed"), "condmech.missing_option", 4),
+    "reviewed-overdue": ("case.md", myst("reviewed", "2025-11-30"), "condmech.review_overdue", 3),
+    "key-messages-unknown-condition": ("case.md", myst("key-messages", "nosuch"), "condmech.unknown_id", 3),
+    "key-messages-missing-condition": ("case.md", myst("key-messages"), "condmech.missing_option", 3),
     "short-label-too-long": (
         "case.rst",
         rst("mechanism", "long", name="Long", short="Very long label " * 8),
         "condmech.name_too_long",
-        4,
+        6,
     ),
 }
 
@@ -114,6 +166,9 @@ CONFIG_CASES = {
     "caption-not-str": "cm_matrix_caption = 5",
     "export-builders-str": 'cm_export_builders = "html"',
     "export-formats-unknown": 'cm_export_formats = ["xml"]',
+    "outcomes-bad-entry": 'cm_outcomes = [{"id": "pain"}]',
+    "review-interval-zero": "cm_review_interval_months = 0",
+    "review-required-str": 'cm_review_required = "*"',
 }
 
 CONF_LINE = 10  # the first line after conftest.BASE_CONF
@@ -163,7 +218,7 @@ def test_unknown_citation_key_is_reported_once_even_with_several_tables(write_pr
     page = myst("link", **link(cite="nosuchkey, alpha2020")) + "\n:::{cm:matrix}\n:view: list\n:::\n"
     page += "\n:::{cm:summary} knee\n:::\n"
     built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}))
-    assert "nosuchkey" in single_warning(built, "case.md", 3, "bibtex.key_not_found")
+    assert "nosuchkey" in single_warning(built, "case.md", 7, "condmech.unknown_citation")
     assert built.read("case.html").count(">Alp20<") == 3  # the known key: at the link, in the list and summary
 
 
@@ -179,3 +234,24 @@ def test_long_name_with_a_short_label_is_fine(write_project, build):
     built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}))
     assert built.warnings == []
     assert "Very long name Very long name" in built.read("case.html")
+
+
+def test_page_without_required_review_date(write_project, build):
+    srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": "# Case\n"}, conf='cm_review_required = ["ca*"]\n')
+    message = single_warning(build(srcdir), "case.md", 1, "condmech.review_missing")
+    assert "cm:reviewed" in message
+
+
+def test_review_dates_shown_with_the_next_due_date(write_project, build):
+    page = myst("reviewed", "2026-01-31")
+    built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": page}, conf="cm_review_interval_months = 13\n"))
+    assert built.warnings == []
+    box = built.html("case.html").first("div", "cm-review-dates")
+    assert box.text.strip() == "Page last reviewed: 31 January 2026 \u00b7 Next review due: 28 February 2027"
+
+
+def test_deprecated_link_still_counts(write_project, build):
+    built = build(write_project({"index.md": INDEX, "base.md": BASE, "case.md": myst("link", **link(measured=""))}))
+    message = single_warning(built, "case.md", 3, "condmech.deprecated")
+    assert ":measured:" in message and "cm:effect" in message
+    assert ">Case</span></a>" in built.read("base.html")  # the matrix links back to the deprecated link

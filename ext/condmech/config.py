@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,12 @@ DEFAULT_LEVELS: list[dict[str, str]] = [
     },
 ]
 
+DEFAULT_OUTCOMES: list[dict[str, str]] = [
+    {"id": "pain", "label": "pain"},
+    {"id": "function", "label": "function"},
+    {"id": "disease-activity", "label": "disease activity"},
+]
+
 DEFAULT_CAPTION = "Evidence for each proposed mechanism, by condition"
 DEFAULT_EXPORT_BUILDERS = ("html", "dirhtml")
 DEFAULT_EXPORT_FORMATS = ("json", "csv")
@@ -65,6 +71,10 @@ class CmConfig:
     matrix_caption: str
     export_builders: tuple[str, ...]
     export_formats: tuple[str, ...]
+    #: Outcome id -> label, in configured order.
+    outcomes: dict[str, str] = field(default_factory=lambda: {o["id"]: o["label"] for o in DEFAULT_OUTCOMES})
+    review_interval_months: int = 12
+    review_required: tuple[str, ...] = ()
 
     def level(self, level_id: str) -> Level | None:
         """The level with *level_id*, or None."""
@@ -154,6 +164,21 @@ def _build(config: Config, report: bool, conf_py: Path | None = None) -> CmConfi
         DEFAULT_EXPORT_FORMATS,
         None if formats is not None and set(formats) <= {"json", "csv"} else "must be a list of 'json' and 'csv'",
     )
+    outcomes = _records(config.cm_outcomes, ("id", "label"), "cm_outcomes")
+    outcomes = checked("cm_outcomes", outcomes, DEFAULT_OUTCOMES, outcomes if isinstance(outcomes, str) else None)
+    interval = config.cm_review_interval_months
+    interval = checked(
+        "cm_review_interval_months",
+        interval,
+        12,
+        None
+        if isinstance(interval, int) and not isinstance(interval, bool) and interval >= 1
+        else "must be an integer >= 1",
+    )
+    required = _strings(config.cm_review_required)
+    required = checked(
+        "cm_review_required", required, (), None if required is not None else "must be a list of document patterns"
+    )
     return CmConfig(
         levels=tuple(
             Level(lv["id"], lv["label"], lv["description"], lv["marker"], rank) for rank, lv in enumerate(levels)
@@ -164,6 +189,9 @@ def _build(config: Config, report: bool, conf_py: Path | None = None) -> CmConfi
         matrix_caption=caption,
         export_builders=builders,
         export_formats=formats,
+        outcomes={o["id"]: o["label"] for o in outcomes},
+        review_interval_months=interval,
+        review_required=required,
     )
 
 
@@ -199,4 +227,7 @@ def register(app: Sphinx) -> None:
     app.add_config_value("cm_matrix_caption", DEFAULT_CAPTION, "env", types=anything)
     app.add_config_value("cm_export_builders", list(DEFAULT_EXPORT_BUILDERS), "", types=anything)
     app.add_config_value("cm_export_formats", list(DEFAULT_EXPORT_FORMATS), "", types=anything)
+    app.add_config_value("cm_outcomes", DEFAULT_OUTCOMES, "env", types=anything)
+    app.add_config_value("cm_review_interval_months", 12, "env", types=anything)
+    app.add_config_value("cm_review_required", [], "env", types=anything)
     app.connect("config-inited", validate_config)

@@ -1,4 +1,6 @@
-"""Directives: ``cm:condition``, ``cm:mechanism``, ``cm:link``, ``cm:matrix``, ``cm:summary``.
+"""Directives: ``cm:condition``, ``cm:mechanism``, ``cm:link``, ``cm:matrix``, ``cm:summary``,
+``cm:key-messages``, and the shared base of every ``cm`` directive (the others are in
+:mod:`condmech.clinical`, :mod:`condmech.status` and :mod:`condmech.review`).
 
 Options are accepted permissively and checked in ``run()``, so MyST and
 reStructuredText report the same typed warning (MyST drops an option its
@@ -9,46 +11,185 @@ annotated nodes; :meth:`condmech.domain.CondMechDomain.process_doc` records them
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.logging import is_suppressed_warning
 from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
 from .config import ID_RE, CmConfig, get_config
-from .model import Kind
+from .model import BIDI_CONTROLS, Finding, Kind, Level
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder
-from .warnings import warn
+from .render import problem_marker
+from .warnings import WARNING_TYPE, Subtype, nearest, suggest, warn
 
-VIEWS = ("matrix", "transposed", "list")
+VIEWS = ("matrix", "transposed", "list", "overview")
+
+
+class AnyOption(dict[str, Callable[[str], Any]]):
+    """An option spec that also accepts unknown names, so that ``run()`` reports a misspelt option.
+
+    Without it, MyST drops an unknown option with its own untyped warning (and the
+    directive then warns again about the option it lacks), and rST rejects the whole
+    directive with a docutils error, so that a link silently vanished from the tables.
+    """
+
+    def __missing__(self, key: str) -> Callable[[str], Any]:
+        return directives.unchanged
 
 
 class _CmDirective(SphinxDirective):
+    option_spec: ClassVar[OptionSpec] = AnyOption()
+
     @property
     def cm_config(self) -> CmConfig:
         return get_config(self.config)
+
+    def option_line(self, name: str) -> int:
+        """The line of option *name*, else of the directive.
+
+        Both parsers keep the directive's full text, from its first line (``lineno``),
+        in ``block_text``. Options in a MyST YAML block (``---``) are not found.
+        """
+        for offset, text in enumerate(self.block_text.splitlines()):
+            if re.match(rf"\s*:{re.escape(name)}:", text):
+                return self.lineno + offset
+        return self.lineno
+
+    def option_location(self, name: str) -> str:
+        """``source:line`` of option *name* (see :meth:`option_line`), for a warning."""
+        source, line = self.state_machine.get_source_and_line(self.option_line(name))
+        return f"{source}:{line}"
+
+    def check_options(self) -> set[str]:
+        """Warn about (and drop) unknown options and remove direction controls from values.
+
+        Returns the known options that the unknown ones resemble (misspellings), whose
+        absence is then not reported a second time.
+        """
+        for name, value in self.options.items():
+            if isinstance(value, str) and BIDI_CONTROLS.search(value):
+                self.warn(f":{name}: contains invisible text-direction characters (such as U+202E); they are removed",
+                     "invalid_character", self.option_location(name))  # fmt: skip
+                self.options[name] = BIDI_CONTROLS.sub("", value)
+        resembled: set[str] = set()
+        for name in [name for name in self.options if name not in self.option_spec]:
+            hint = suggest(name, self.option_spec, "options")
+            self.warn(f"cm:{self.name.split(':')[-1]} has no option :{name}:{hint}", "unknown_option",
+                 self.option_location(name))  # fmt: skip
+            resembled.add(nearest(name, self.option_spec) or "")
+            del self.options[name]
+        return resembled
 
     def option(self, name: str) -> str:
         """An option's value, stripped ('' when absent)."""
         return (self.options.get(name) or "").strip()
 
-    def checked_id(self, value: str, what: str) -> str:
-        """*value* if it is a well-formed id, else '' after a warning."""
+    def warn(self, message: str, subtype: Subtype, location: str) -> None:
+        """Warn, and remember the problem for :meth:`problem_marker` unless it is suppressed."""
+        warn(message, subtype, location)
+        if not is_suppressed_warning(WARNING_TYPE, subtype, self.config.suppress_warnings):
+            self.problems.append(message)
+
+    @property
+    def problems(self) -> list[str]:
+        """Problems reported by this directive so far."""
+        return self.__dict__.setdefault("_problems", [])
+
+    def problem_marker(self) -> list[nodes.Element]:
+        """A visible note in the page if this directive reported problems."""
+        return [problem_marker(self.problems)] if self.problems else []
+
+    def checked_id(self, value: str, what: str, option: str = "") -> str:
+        """*value* if it is a well-formed id, else '' after a warning (at *option*'s line if given)."""
         if value and not ID_RE.match(value):
-            warn(
+            self.warn(
                 f"invalid {what} id {value!r}: use lower-case letters, digits and hyphens",
                 "invalid_id",
-                self.get_location(),
+                self.option_location(option) if option else self.get_location(),
             )
             return ""
         return value
 
     def body(self) -> list[nodes.Node]:
         return self.parse_content_to_nodes(allow_section_headings=False) if self.content else []
+
+    def citations(self) -> list[str]:
+        """The keys of ``:cite:`` that are well formed and in the bibliography; a warning for each other one.
+
+        Only these reach sphinxcontrib-bibtex, so no key can crash it or be reported twice.
+        The page depends on the .bib files: adding a missing entry re-reads it.
+        """
+        given = [key for key in CITE_SPLIT.split(self.option("cite")) if key]
+        location = self.option_location("cite")
+        if not given and self.cm_config.require_citations:
+            self.warn(f"{self.name} has no :cite: keys; every declaration needs a source", "no_citation", location)
+        unique = list(dict.fromkeys(given))
+        if len(unique) < len(given):
+            self.warn(f"{self.name} lists a citation key twice", "duplicate_citation", location)
+        bibfiles = self.env.get_domain("cite").bibdata.bibfiles
+        for path in bibfiles if given else ():
+            self.env.note_dependency(str(path))
+        known = {key for bibfile in bibfiles.values() for key in bibfile.keys}
+        keys = []
+        for key in unique:
+            if not CITE_KEY.fullmatch(key):
+                self.warn(
+                    f"malformed citation key {key!r}: give bare keys separated by commas, without braces, "
+                    f"quotes or role syntax{suggest(NOT_KEY.sub('', key), known, 'keys')}",
+                    "invalid_citation",
+                    location,
+                )
+            elif key not in known:
+                files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
+                self.warn(
+                    f"citation key {key!r} is not in {files}{suggest(key, known, 'keys')}",
+                    "unknown_citation",
+                    location,
+                )
+            else:
+                keys.append(key)
+        return keys
+
+    def level_and_finding(self, *, with_finding: bool = True) -> tuple[Level | None, Finding | None]:
+        """The ``:level:`` and ``:finding:`` (the default finding when omitted); None after a warning."""
+        cfg = self.cm_config
+        level = cfg.level(self.option("level"))
+        if self.option("level") and level is None:
+            hint = suggest(self.option("level"), [lv.id for lv in cfg.levels], "levels")
+            self.warn(f"unknown evidence level {self.option('level')!r}{hint}", "unknown_level",
+                      self.option_location("level"))  # fmt: skip
+        if not with_finding:
+            return level, None
+        finding = cfg.finding(self.option("finding") or cfg.default_finding)
+        if finding is None:
+            hint = suggest(self.option("finding"), [f.id for f in cfg.findings], "findings")
+            self.warn(f"unknown finding {self.option('finding')!r}{hint}", "unknown_finding",
+                      self.option_location("finding"))  # fmt: skip
+        return level, finding
+
+    def sources(self, keys: list[str]) -> list[nodes.Node]:
+        """'Sources: <citations>' as sphinxcontrib-bibtex's ``cite:p``, plus its messages."""
+        if not keys:
+            return []
+        role = self.env.get_domain("cite").role("p")
+        assert role is not None
+        cited, messages = role(
+            "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
+        )
+        return [nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"]), *messages]
+
+    def note(self) -> list[nodes.Node]:
+        """The ``:note:`` as an italic line (nothing when absent)."""
+        text = self.option("note")
+        return [nodes.paragraph("", "", nodes.emphasis(text, text), classes=["cm-note"])] if text else []
+
 
 
 class DefinitionDirective(_CmDirective):
@@ -59,25 +200,27 @@ class DefinitionDirective(_CmDirective):
     optional_arguments = 1
     # An id with spaces is one argument, so it gets condmech.invalid_id, not a docutils error.
     final_argument_whitespace = True
-    option_spec: ClassVar[OptionSpec] = {
+    option_spec: ClassVar[OptionSpec] = AnyOption({
         "name": directives.unchanged,
         "short": directives.unchanged,
-    }
+        "plain": directives.unchanged,
+    })
 
     def run(self) -> list[nodes.Node]:
+        misspelt = self.check_options()
         ident = self.checked_id(self.arguments[0].strip() if self.arguments else "", self.kind)
         if not self.arguments:
             warn(f"cm:{self.kind} needs an id argument", "missing_option", self.get_location())
         if not ident:
             return [nodes.container("", *self.body(), classes=["cm-definition"])]
         name = self.option("name")
-        if not name:
+        if not name and "name" not in misspelt:
             warn(
                 f"cm:{self.kind} {ident!r} has no :name:; the id is shown instead",
                 "missing_option",
                 self.get_location(),
             )
-            name = ident
+        name = name or ident
         short = self.option("short") or name
         limit = self.cm_config.max_name_length
         if len(short) > limit:  # only the table label is shortened; a long :name: with a :short: is fine
@@ -86,12 +229,13 @@ class DefinitionDirective(_CmDirective):
                 f"{label} of {self.kind} {ident!r} is {len(short)} characters long (limit {limit}); "
                 "tables shorten it, give a shorter :short: label",
                 "name_too_long",
-                self.get_location(),
+                self.option_location("short" if self.option("short") else "name"),
             )
         anchor = make_id(self.env, self.state.document, f"cm-{self.kind}", ident)
         node = cm_definition(
             "", classes=["cm-definition", f"cm-{self.kind}"], ids=[anchor],
             kind=self.kind, cm_id=ident, name=name, short=short, line=self.lineno,
+            plain=self.option("plain") or short,
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
@@ -119,80 +263,88 @@ class MechanismDirective(DefinitionDirective):
 
 
 CITE_SPLIT = re.compile(r"[,\s]+")
+#: A BibTeX key as sphinxcontrib-bibtex and Sphinx's role parsing read it: no braces (bibtex's
+#: ``{pre}key{post}`` syntax, a ValueError there), no ``<>`` (Sphinx's ``title <target>``), no
+#: quotes or other characters that end a key in a .bib file, no leading ``!`` or ``~`` (role
+#: modifiers; ``!key`` made bibtex fail with a KeyError). Whitespace and commas separate keys.
+CITE_KEY = re.compile(r"""[^\s,{}<>"#%'()=\\!~][^\s,{}<>"#%'()=\\]*""")
+NOT_KEY = re.compile(r"""[\s,{}<>"#%'()=\\!~]""")
 
 
 class LinkDirective(_CmDirective):
     """State that a mechanism is proposed for a condition, with evidence and sources."""
 
     has_content = True
-    option_spec: ClassVar[OptionSpec] = {
+    option_spec: ClassVar[OptionSpec] = AnyOption({
         "condition": directives.unchanged,
         "mechanism": directives.unchanged,
         "level": directives.unchanged,
         "finding": directives.unchanged,
         "cite": directives.unchanged,
         "note": directives.unchanged,
-    }
+        "anchor": directives.unchanged,
+        "measured": directives.unchanged,
+    })
 
-    def citations(self) -> list[str]:
-        keys = [key for key in CITE_SPLIT.split(self.option("cite")) if key]
-        if not keys and self.cm_config.require_citations:
-            warn("cm:link has no :cite: keys; every link needs a source", "no_citation", self.get_location())
-        unique = list(dict.fromkeys(keys))
-        if len(unique) < len(keys):
-            warn("cm:link lists a citation key twice", "duplicate_citation", self.get_location())
-        return unique
+    def anchor(self, condition: str, mechanism: str, level: str, keys: list[str]) -> list[str]:
+        """The link's ids: its own anchor, then the old serial one for links made before it existed.
+
+        The anchor is ``:anchor:`` or ``cm-link-<condition>-<mechanism>-<level>-<first key>``,
+        so it does not move when other links are added or removed. The second id is
+        what earlier editions used (``cm-link-<condition>-<mechanism>`` for the first
+        link of a pair in the page, ``cm-link-<n>`` after it), so old deep links still land.
+        """
+        document = self.state.document
+        explicit = self.checked_id(self.option("anchor"), "anchor", "anchor")
+        anchor = explicit or nodes.make_id("-".join(["cm-link", condition, mechanism, level, *keys[:1]]))
+        if anchor in document.ids:
+            self.warn(f"another element of this page already has the anchor {anchor!r}; "
+                      "give this link its own :anchor:", "duplicate_anchor", self.option_location("anchor"))  # fmt: skip
+            anchor = make_id(self.env, document, "cm-link")
+        old = make_id(self.env, document, "cm-link", f"{condition}-{mechanism}")
+        return [anchor, old]
 
     def run(self) -> list[nodes.Node]:
-        cfg = self.cm_config
+        misspelt = self.check_options()
         recorded = True
         for name in ("condition", "mechanism", "level"):
             if not self.option(name):
-                warn(f"cm:link needs :{name}:", "missing_option", self.get_location())
+                if name not in misspelt:
+                    self.warn(f"cm:link needs :{name}:", "missing_option", self.get_location())
                 recorded = False
-        condition = self.checked_id(self.option("condition"), "condition")
-        mechanism = self.checked_id(self.option("mechanism"), "mechanism")
-        level = cfg.level(self.option("level"))
-        if self.option("level") and level is None:
-            known = ", ".join(lv.id for lv in cfg.levels)
-            warn(
-                f"unknown evidence level {self.option('level')!r} (known: {known})",
-                "unknown_level",
-                self.get_location(),
-            )
-        finding = cfg.finding(self.option("finding") or cfg.default_finding)
-        if finding is None:
-            known = ", ".join(f.id for f in cfg.findings)
-            warn(f"unknown finding {self.option('finding')!r} (known: {known})", "unknown_finding", self.get_location())
+        condition = self.checked_id(self.option("condition"), "condition", "condition")
+        mechanism = self.checked_id(self.option("mechanism"), "mechanism", "mechanism")
+        level, finding = self.level_and_finding()
         keys = self.citations()
         recorded = recorded and bool(condition and mechanism and level and finding)
         if not recorded or level is None or finding is None:
-            return [nodes.container("", *self.body(), classes=["cm-assertion"])]
+            return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-assertion"])]
+        measured = self.option("measured")
+        if not measured:
+            warn(
+                "cm:link without :measured: is deprecated: if the cited studies measured the mechanism, "
+                "add ':measured: <what they measured>'; if they measured pain, function or disease activity, "
+                "write cm:effect with :outcome: instead",
+                "deprecated",
+                self.get_location(),
+            )
 
-        anchor = make_id(self.env, self.state.document, "cm-link", f"{condition}-{mechanism}")
         node = cm_assertion(
-            "", ids=[anchor],
+            "", ids=self.anchor(condition, mechanism, level.id, keys),
             classes=["cm-assertion", f"cm-assertion-{level.id}", f"cm-assertion-{finding.id}"],
             condition=condition, mechanism=mechanism, level=level.id, finding=finding.id,
             citations=keys, note=self.option("note"), docname=self.env.current_document.docname,
-            line=self.lineno, recorded=True,
+            line=self.lineno, recorded=True, measured=measured,
+            condition_line=self.option_line("condition"), mechanism_line=self.option_line("mechanism"),
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
-        if self.option("note"):
-            node += nodes.paragraph(
-                "", "", nodes.emphasis(self.option("note"), self.option("note")), classes=["cm-note"]
-            )
+        node.extend(self.problem_marker())
+        node.extend(self.note())
+        if measured:
+            node += nodes.paragraph("", f"Measured: {measured}", classes=["cm-measured"])
         node.extend(self.body())
-        if keys:
-            role = self.env.get_domain("cite").role("p")
-            assert role is not None
-            cited, messages = role(
-                "cite:p", f"{{cite:p}}`{','.join(keys)}`", ",".join(keys), self.lineno, self.state.inliner
-            )
-            sources = nodes.paragraph("", "Sources: ", *cited, classes=["cm-sources"])
-            node += sources
-            node.extend(messages)
+        node.extend(self.sources(keys))
         return [node]
 
 
@@ -201,41 +353,45 @@ class _TableDirective(_CmDirective):
         min_level = self.option("min-level")
         if min_level and self.cm_config.level(min_level) is None:
             warn(
-                f"unknown evidence level {min_level!r} in :min-level:; no filter applied",
+                f"unknown evidence level {min_level!r} in :min-level:; no filter applied"
+                + suggest(min_level, [lv.id for lv in self.cm_config.levels], "levels"),
                 "unknown_level",
-                self.get_location(),
+                self.option_location("min-level"),
             )
             min_level = ""
         node = cm_table_placeholder(
-            "", view=view, min_level=min_level, condition=condition, mechanism=mechanism,
+            "", ids=[make_id(self.env, self.state.document, "cm-table", view)],
+            view=view, min_level=min_level, condition=condition, mechanism=mechanism,
             caption=self.option("caption"), docname=self.env.current_document.docname, line=self.lineno,
         )  # fmt: skip
         self.set_source_info(node)
+        self.state.document.note_explicit_target(node)
         return node
 
 
 class MatrixDirective(_TableDirective):
     """The condition × mechanism table (or its transposed or list view), filled after reading."""
 
-    option_spec: ClassVar[OptionSpec] = {
+    option_spec: ClassVar[OptionSpec] = AnyOption({
         "view": directives.unchanged,
         "min-level": directives.unchanged,
         "condition": directives.unchanged,
         "mechanism": directives.unchanged,
         "caption": directives.unchanged,
-    }
+    })
 
     def run(self) -> list[nodes.Node]:
+        self.check_options()
         view = self.option("view") or "matrix"
         if view not in VIEWS:
             warn(
-                f"unknown :view: {view!r} (known: {', '.join(VIEWS)}); using 'matrix'",
+                f"unknown :view: {view!r}{suggest(view, VIEWS, 'views')}; using 'matrix'",
                 "invalid_option",
-                self.get_location(),
+                self.option_location("view"),
             )
             view = "matrix"
-        condition = self.checked_id(self.option("condition"), "condition")
-        mechanism = self.checked_id(self.option("mechanism"), "mechanism")
+        condition = self.checked_id(self.option("condition"), "condition", "condition")
+        mechanism = self.checked_id(self.option("mechanism"), "mechanism", "mechanism")
         return [self.placeholder(view, condition, mechanism)]
 
 
@@ -244,9 +400,10 @@ class SummaryDirective(_TableDirective):
 
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: ClassVar[OptionSpec] = {"min-level": directives.unchanged}
+    option_spec: ClassVar[OptionSpec] = AnyOption({"min-level": directives.unchanged})
 
     def run(self) -> list[nodes.Node]:
+        self.check_options()
         condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
         if not self.arguments:
             warn("cm:summary needs a condition id argument", "missing_option", self.get_location())
@@ -255,13 +412,37 @@ class SummaryDirective(_TableDirective):
         return [self.placeholder("summary", condition, "")]
 
 
+class KeyMessagesDirective(SummaryDirective):
+    """The "Key messages" box of one condition, drawn from all its declarations."""
+
+    option_spec: ClassVar[OptionSpec] = AnyOption()
+
+    def run(self) -> list[nodes.Node]:
+        self.check_options()
+        condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
+        if not self.arguments:
+            warn("cm:key-messages needs a condition id argument", "missing_option", self.get_location())
+        if not condition:
+            return []
+        return [self.placeholder("key-messages", condition, "")]
+
+
 def register(app: Sphinx) -> None:
     """Register the directives in the ``cm`` domain."""
+    from .clinical import EffectDirective, HarmDirective
+    from .review import ReviewedDirective
+    from .status import StatusDirective
+
     for name, directive in (
         ("condition", ConditionDirective),
         ("mechanism", MechanismDirective),
         ("link", LinkDirective),
         ("matrix", MatrixDirective),
         ("summary", SummaryDirective),
+        ("effect", EffectDirective),
+        ("harm", HarmDirective),
+        ("status", StatusDirective),
+        ("reviewed", ReviewedDirective),
+        ("key-messages", KeyMessagesDirective),
     ):
         app.add_directive_to_domain("cm", name, directive)

@@ -9,6 +9,7 @@ documents are read, in a deterministic order (:meth:`check_consistency`).
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -20,33 +21,69 @@ from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
+from sphinx.util.tags import Tags
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from . import matrix
+from . import dates, matrix
 from .config import get_config
-from .model import Assertion, Definition, Kind, TableRequest, facts_key
-from .nodes import cm_assertion, cm_definition, cm_table_placeholder
-from .warnings import warn
+from .model import Assertion, Definition, Effect, Kind, Review, Status, TableRequest, facts_key
+from .nodes import cm_assertion, cm_definition, cm_effect, cm_review, cm_status, cm_table_placeholder
+from .warnings import suggest, warn
 
 #: Role name -> the kind of definition it refers to.
 ROLE_KINDS: dict[str, Kind] = {"cond": "condition", "mech": "mechanism"}
 
-Facts = tuple[tuple[Any, ...], tuple[Any, ...]]
+Facts = tuple[tuple[Any, ...], ...]
+#: The parts of ``data`` that tables and key messages show (compared for change detection).
+FACT_PARTS = ("definitions", "assertions", "effects", "statuses")
 
 
 def _collected(node: nodes.Node) -> bool:
     """The nodes :meth:`CondMechDomain.process_doc` reads."""
-    return isinstance(node, (cm_definition, cm_assertion, cm_table_placeholder, addnodes.pending_xref))
+    return isinstance(
+        node,
+        (cm_definition, cm_assertion, cm_effect, cm_status, cm_review, cm_table_placeholder, addnodes.pending_xref),
+    )
+
+
+def _only(node: nodes.Element) -> tuple[str, ...]:
+    """Expressions of the ``only`` directives around *node*, innermost first."""
+    return tuple(parent["expr"] for parent in _ancestors(node) if isinstance(parent, addnodes.only))
+
+
+def _ancestors(node: nodes.Element) -> Iterator[nodes.Element]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def _definition(node: cm_definition, docname: str) -> Definition:
-    return Definition(node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"])
+    return Definition(
+        node["kind"], node["cm_id"], node["name"], node["short"], docname, node["ids"][0], node["line"], _only(node),
+        node.get("plain", ""),
+    )
 
 
 def _assertion(node: cm_assertion, docname: str) -> Assertion:
     return Assertion(
         node["condition"], node["mechanism"], node["level"], node["finding"], tuple(node["citations"]),
-        node["note"], docname, node["ids"][0], node["line"], _section_title(node),
+        node["note"], docname, node["ids"][0], node["line"], _section_title(node), _only(node),
+        node.get("condition_line", 0), node.get("mechanism_line", 0), node.get("measured", ""),
+    )  # fmt: skip
+
+
+def _effect(node: cm_effect, docname: str) -> Effect:
+    return Effect(
+        node["kind"], node["condition"], tuple(node["outcomes"]), node["level"], node["finding"],
+        tuple(node["citations"]), node["note"], docname, node["ids"][0], node["line"], _section_title(node),
+    )  # fmt: skip
+
+
+def _status(node: cm_status, docname: str) -> Status:
+    return Status(
+        node["condition"], node["as_of"], node["summary"], tuple(node["approvals"]), tuple(node["citations"]),
+        docname, node["ids"][0], node["line"],
     )  # fmt: skip
 
 
@@ -85,15 +122,21 @@ class CondMechDomain(Domain):
     initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         "definitions": {},  # docname -> list[Definition]
         "assertions": {},  # docname -> list[Assertion]
+        "effects": {},  # docname -> list[Effect] (clinical effects and harms)
+        "statuses": {},  # docname -> list[Status]
+        "reviews": {},  # docname -> list[Review]
         "tables": {},  # docname -> list[TableRequest]
         "refs": {},  # docname -> set[(kind, id)] whose names the page shows (roles, link headers)
         "cites": {},  # docname -> frozenset of the citation keys its cite roles name
     }
-    data_version = 2
+    data_version = 3
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         self._winners: dict[tuple[str, str], Definition] | None = None
+        self._order: dict[str, int] | None = None
+        #: The builder's tags (``builder-inited``): records inside a non-matching ``only`` are left out.
+        self.tags: Tags | None = None
         #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
         self._cited: dict[tuple[str, str, str], nodes.Element] = {}
         #: Facts and cited keys of documents purged during this build, as they were before.
@@ -105,31 +148,29 @@ class CondMechDomain(Domain):
     # -- storage ---------------------------------------------------------------
 
     def _facts(self, docname: str) -> Facts:
-        return (
-            facts_key(self.data["definitions"].get(docname, [])),
-            facts_key(self.data["assertions"].get(docname, [])),
-        )
+        return tuple(facts_key(self.data[part].get(docname, [])) for part in FACT_PARTS)
 
     def clear_doc(self, docname: str) -> None:
         self._purged.setdefault(docname, self._facts(docname))
         self._purged_cites.setdefault(docname, self.data["cites"].get(docname, frozenset()))
         for part in self.initial_data:
             self.data[part].pop(docname, None)
-        self._winners = None
-        self._cited = {}
+        self._reset()
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
             for part in self.initial_data:
                 if docname in otherdata[part]:
                     self.data[part][docname] = otherdata[part][docname]
-        self._winners = None
-        self._cited = {}
+        self._reset()
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         """Collect the facts of *docname* from its doctree (after all transforms), in one walk."""
         definitions: list[Definition] = []
         assertions: list[Assertion] = []
+        effects: list[Effect] = []
+        statuses: list[Status] = []
+        reviews: list[Review] = []
         tables: list[TableRequest] = []
         refs: set[tuple[str, str]] = set()
         cites: set[str] = set()
@@ -141,32 +182,67 @@ class CondMechDomain(Domain):
                     assertions.append(_assertion(node, docname))
                     # its header, drawn when the page is written, shows both names
                     refs.update((("condition", node["condition"]), ("mechanism", node["mechanism"])))
+            elif isinstance(node, cm_effect):
+                if node["recorded"]:
+                    effects.append(_effect(node, docname))
+                    refs.add(("condition", node["condition"]))
+            elif isinstance(node, cm_status):
+                if node["recorded"]:
+                    statuses.append(_status(node, docname))
+            elif isinstance(node, cm_review):
+                reviews.append(Review(docname, node["date"], node["line"]))
             elif isinstance(node, cm_table_placeholder):
                 tables.append(_table(node, docname))
             elif node.get("refdomain") == self.name and node.get("reftype") in ROLE_KINDS:
                 refs.add((ROLE_KINDS[node["reftype"]], node["reftarget"]))
             elif node.get("refdomain") == "cite":
                 cites.update(target.key for target in parse_citation_targets(node["reftarget"]))
-        for part, items in (("definitions", definitions), ("assertions", assertions), ("tables", tables)):
+        for part, items in (
+            ("definitions", definitions),
+            ("assertions", assertions),
+            ("effects", effects),
+            ("statuses", statuses),
+            ("reviews", reviews),
+            ("tables", tables),
+        ):
             if items:
                 self.data[part][docname] = items
         if refs:
             self.data["refs"][docname] = refs
         if cites:
             self.data["cites"][docname] = frozenset(cites)
+        self._reset()
+
+    def _reset(self) -> None:
+        """Drop the derived views (after the stored facts changed)."""
         self._winners = None
+        self._order = None
         self._cited = {}
 
     # -- derived views -----------------------------------------------------------
 
+    @property
+    def order(self) -> dict[str, int]:
+        """docname -> position in the book's reading order (see :func:`document_order`)."""
+        if self._order is None:
+            self._order = document_order(self.env)
+        return self._order
+
+    def visible(self, item: Definition | Assertion | TableRequest) -> bool:
+        """Whether this builder shows *item*: no ``only`` around it excludes it."""
+        if self.tags is None or not getattr(item, "only", ()):
+            return True
+        return all(_keep(self.tags, expr) for expr in item.only)
+
     def _all(self, part: str) -> Iterator[Any]:
-        """Every stored record of *part*, by docname then line (a deterministic order)."""
-        for docname in sorted(self.data[part]):
-            yield from sorted(self.data[part][docname], key=lambda item: item.line)
+        """Every record of *part* this builder shows, in book order, then by docname and line."""
+        order = self.order
+        for docname in sorted(self.data[part], key=lambda docname: (order.get(docname, len(order)), docname)):
+            yield from sorted(filter(self.visible, self.data[part][docname]), key=lambda item: item.line)
 
     @property
     def winners(self) -> dict[tuple[str, str], Definition]:
-        """(kind, id) -> the definition that counts: the first by (docname, line)."""
+        """(kind, id) -> the definition that counts: the first in book order (toctree, then line)."""
         if self._winners is None:
             winners: dict[tuple[str, str], Definition] = {}
             for definition in self._all("definitions"):
@@ -182,6 +258,23 @@ class CondMechDomain(Domain):
     def assertions(self) -> list[Assertion]:
         """Every recorded link, by docname then line."""
         return list(self._all("assertions"))
+
+    def effects(self) -> list[Effect]:
+        """Every recorded clinical effect and harm, by docname then line."""
+        return list(self._all("effects"))
+
+    def statuses(self) -> dict[str, Status]:
+        """Condition id -> its status: the first by (docname, line)."""
+        found: dict[str, Status] = {}
+        for status in self._all("statuses"):
+            found.setdefault(status.condition, status)
+        return found
+
+    def reviews(self) -> list[tuple[str, Review]]:
+        """(docname, its first review date), in book order."""
+        order = self.order
+        found = sorted(self.data["reviews"].items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+        return [(docname, min(reviews, key=lambda r: r.line)) for docname, reviews in found]
 
     def tables(self) -> list[TableRequest]:
         """Every table or summary request, by docname then line."""
@@ -210,18 +303,53 @@ class CondMechDomain(Domain):
         """
         changed_ids: set[tuple[str, str]] = set()
         for docname in set(self._purged) | read:
-            old = self._purged.get(docname, ((), ()))
+            old = self._purged.get(docname, ((),) * len(FACT_PARTS))
             new = self._facts(docname)
             if old != new:
                 for item in set(old[0]) ^ set(new[0]):
                     changed_ids.add((item[0], item[1]))
-                changed_ids.add(("", ""))  # an assertion change affects tables only
+                changed_ids.add(("", ""))  # other changes affect tables and key messages only
         self._purged = {}
+        old_state, state = self.data.get("book_state"), self._book_state()
+        self.data["book_state"] = state
+        outdated: set[str] = set()
+        if old_state is not None and old_state != state:
+            changed_ids.add(("", ""))
+            old_winners, winners = old_state[1], state[1]
+            changed_ids.update(key for key in old_winners.keys() | winners.keys() if old_winners.get(key) != winners.get(key))
+            old_bib, bib = old_state[2], state[2]
+            changed_keys = {key for key in old_bib.keys() | bib.keys() if old_bib.get(key) != bib.get(key)}
+            outdated.update(docname for docname, keys in self.data["cites"].items() if keys & changed_keys)
         if not changed_ids:
-            return set()
-        outdated = set(self.data["tables"])
+            return outdated
+        outdated.update(self.data["tables"])
         outdated.update(docname for docname, refs in self.data["refs"].items() if refs & changed_ids)
         return outdated
+
+    def _book_state(self) -> tuple[Any, ...]:
+        """What the tables show besides the documents' own facts, for change detection.
+
+        The book order of the documents with facts (rows, columns and "first
+        definition wins" follow it), the winning definitions, the citations as
+        sphinxcontrib-bibtex formatted them (labels, tooltips and anchors change when
+        the .bib changes, without any document being re-read) and the ``cm_*``
+        configuration (the export settings are not ``env`` values, so changing them
+        re-reads nothing).
+        """
+        facts = self.data["definitions"].keys() | self.data["assertions"].keys()
+        order = tuple(docname for docname in self.order if docname in facts)
+        winners = {key: (d.docname, d.anchor, d.name, d.short) for key, d in self.winners.items()}
+        bib = {
+            citation.key: (
+                citation.citation_id,
+                citation.bibliography_key.docname,
+                citation.formatted_entry.label,
+                citation.formatted_entry.text.render_as("text"),
+                citation.tooltip_entry.text.render_as("text") if citation.tooltip_entry else "",
+            )
+            for citation in self.env.get_domain("cite").citations
+        }
+        return order, winners, bib, get_config(self.env.config)
 
     def citations_changed(self, read: set[str]) -> bool:
         """Whether a purged or newly read document cites other keys than before.
@@ -251,7 +379,11 @@ class CondMechDomain(Domain):
         for assertion in self._all("assertions"):
             for kind, ident in (("condition", assertion.condition), ("mechanism", assertion.mechanism)):
                 if (kind, ident) not in self.winners:
-                    warn(f"unknown {kind} {ident!r} in cm:link", "unknown_id", (assertion.docname, assertion.line))
+                    line = (assertion.condition_line if kind == "condition" else assertion.mechanism_line)
+                    warn(f"unknown {kind} {ident!r} in cm:link{self.suggest(kind, ident)}", "unknown_id",
+                         (assertion.docname, line or assertion.line))  # fmt: skip
+        self._check_clinical()
+        self._check_dates(cfg.review_interval_months, cfg.review_required)
         order: dict[str, int] = {}
         for request in self._all("tables"):
             unknown = [
@@ -260,11 +392,94 @@ class CondMechDomain(Domain):
                 if ident and (kind, ident) not in self.winners
             ]
             for kind, ident in unknown:
-                warn(f"unknown {kind} {ident!r} in table filter", "unknown_id", (request.docname, request.line))
+                warn(f"unknown {kind} {ident!r} in table filter{self.suggest(kind, ident)}", "unknown_id",
+                     (request.docname, request.line))  # fmt: skip
             if unknown or (request.min_level and cfg.level(request.min_level) is None):
                 continue  # already reported: an empty table is its consequence, not a second fault
-            if self.build(request, order).is_empty:
+            if self.is_empty(request, order):
                 warn("this table has no evidence links to show", "empty_table", (request.docname, request.line))
+
+    def is_empty(self, request: TableRequest, order: dict[str, int]) -> bool:
+        """Whether a table request has nothing to show (key messages: no declaration at all)."""
+        if request.view in ("key-messages", "overview"):
+            conditions = {request.condition} if request.condition else {c for k, c in self.winners if k == "condition"}
+            return not (
+                any(e.condition in conditions for e in self.effects())
+                or any(a.condition in conditions for a in self.assertions())
+                or conditions & set(self.statuses())
+            )
+        return self.build(request, order).is_empty
+
+    def _check_clinical(self) -> None:
+        """Unknown conditions in effects, harms and statuses; a second status for a condition."""
+        for effect in self._all("effects"):
+            if ("condition", effect.condition) not in self.winners:
+                warn(
+                    f"unknown condition {effect.condition!r} in cm:{effect.kind}",
+                    "unknown_id",
+                    (effect.docname, effect.line),
+                )
+        first = self.statuses()
+        for status in self._all("statuses"):
+            if ("condition", status.condition) not in self.winners:
+                warn(f"unknown condition {status.condition!r} in cm:status", "unknown_id", (status.docname, status.line))
+            elif first[status.condition] is not status:
+                winner = first[status.condition]
+                warn(
+                    f"second cm:status for {status.condition!r}; the first, in {winner.docname} "
+                    f"line {winner.line}, is used",
+                    "duplicate_status",
+                    (status.docname, status.line),
+                )
+
+    def _check_dates(self, months: int, required: tuple[str, ...]) -> None:
+        """Statuses and reviews against the build date; pages that need a review date."""
+        today = dates.build_date()
+        oldest = dates.add_months(today, -months)
+        for status in self.statuses().values():
+            as_of = dates.parse(status.as_of)
+            assert as_of is not None
+            if as_of < oldest:
+                warn(
+                    f"the status of {status.condition!r} is as of {status.as_of}, more than {months} months "
+                    "before the build date: check it again and update :as-of:",
+                    "status_outdated",
+                    (status.docname, status.line),
+                )
+        for docname in sorted(self.data["reviews"]):
+            first, *others = sorted(self.data["reviews"][docname], key=lambda r: r.line)
+            for other in others:
+                warn(
+                    f"second cm:reviewed on this page; the first, at line {first.line}, is used",
+                    "duplicate_status",
+                    (docname, other.line),
+                )
+            reviewed = dates.parse(first.date)
+            assert reviewed is not None
+            if dates.add_months(reviewed, months) < today:
+                warn(
+                    f"the next review of this page was due on {dates.add_months(reviewed, months).isoformat()}: "
+                    "review it and update cm:reviewed",
+                    "review_overdue",
+                    (docname, first.line),
+                )
+        for docname in sorted(self.env.found_docs):
+            if docname not in self.data["reviews"] and any(fnmatch.fnmatchcase(docname, p) for p in required):
+                warn(
+                    "this page has no review date: add a cm:reviewed directive below its title",
+                    "review_missing",
+                    (docname, 1),
+                )
+
+    def suggest(self, kind: str, ident: str) -> str:
+        """'did you mean' for an unknown id of *kind* (or the known ids, if few)."""
+        return suggest(ident, [i for k, i in self.winners if k == kind], f"{kind} ids")
+
+    def get_enumerable_node_type(self, node: nodes.Node) -> str | None:
+        """Matrix tables are numbered with the book's other tables (``numfig``)."""
+        if isinstance(node, cm_table_placeholder) and node["view"] in ("matrix", "transposed", "overview"):
+            return "table"
+        return None
 
     # -- cross-references ----------------------------------------------------------
 
@@ -336,6 +551,17 @@ class CondMechDomain(Domain):
             yield definition.id, definition.name, definition.kind, definition.docname, definition.anchor, 1
 
 
+def _keep(tags: Tags, expr: str) -> bool:
+    """Whether an ``only`` directive with *expr* keeps its content, as Sphinx decides it.
+
+    An expression Sphinx cannot evaluate keeps its content (Sphinx warns about it).
+    """
+    try:
+        return tags.eval_condition(expr)
+    except Exception:  # noqa: BLE001 - as sphinx.util.nodes.process_only_nodes does
+        return True
+
+
 def document_order(env: BuildEnvironment) -> dict[str, int]:
     """docname -> position in the book's reading order (toctree depth-first)."""
     order: dict[str, int] = {}
@@ -355,6 +581,11 @@ def _domain(env: BuildEnvironment) -> CondMechDomain:
     domain = env.get_domain(CondMechDomain.name)
     assert isinstance(domain, CondMechDomain)
     return domain
+
+
+def note_tags(app: Sphinx) -> None:
+    """``builder-inited``: the tags that decide which ``only`` blocks this builder shows."""
+    _domain(app.env).tags = app.tags
 
 
 def note_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -388,5 +619,6 @@ def warn_unknown_reference(app: Sphinx, domain: Domain, node: addnodes.pending_x
         return None
     if not node.get("cm_generated"):
         kind = ROLE_KINDS.get(node["reftype"], node["reftype"])
-        warn(f"unknown {kind} {node['reftarget']!r}", "unknown_id", node)
+        hint = domain.suggest(kind, node["reftarget"]) if isinstance(domain, CondMechDomain) else ""
+        warn(f"unknown {kind} {node['reftarget']!r}{hint}", "unknown_id", node)
     return True

@@ -18,9 +18,9 @@ from sphinx.builders import Builder
 from . import matrix
 from .config import get_config
 from .domain import _domain, document_order
-from .model import Definition
+from .model import Definition, Effect
 
-SCHEMA_ID = "condmech/1"
+SCHEMA_ID = "condmech/2"
 BASENAME = "condition-mechanism"
 #: HTML-significant characters as JSON escapes: a name like ``<script>`` never appears raw.
 HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -45,11 +45,29 @@ def data(builder: Builder) -> dict[str, Any]:
     index = {a.anchor + "@" + a.docname: i for i, a in enumerate(links)}
     full = matrix.build(conditions, mechanisms, links, cfg)
 
+    def effect(e: Effect) -> dict[str, Any]:
+        record = {
+            "condition": e.condition,
+            "level": e.level,
+            "citations": list(e.citations),
+            "note": e.note,
+            "docname": e.docname,
+            "line": e.line,
+            "section": e.section,
+            "url": _url(builder, e.docname, e.anchor),
+        }
+        return record if e.kind == "harm" else {**record, "outcomes": list(e.outcomes), "finding": e.finding}
+
+    conditions_known = {d.id for d in conditions}
+    effects = [e for e in domain.effects() if e.condition in conditions_known]
+    statuses = domain.statuses()
+
     def definition(d: Definition) -> dict[str, Any]:
         return {
             "id": d.id,
             "name": d.name,
             "short": d.short,
+            "plain": d.plain or d.short,
             "docname": d.docname,
             "url": _url(builder, d.docname, d.anchor),
         }
@@ -58,6 +76,8 @@ def data(builder: Builder) -> dict[str, Any]:
         "schema": SCHEMA_ID,
         "evidence_levels": [lv._asdict() for lv in cfg.levels],
         "findings": [f._asdict() for f in cfg.findings],
+        "outcomes": [{"id": ident, "label": label} for ident, label in cfg.outcomes.items()],
+        "review_interval_months": cfg.review_interval_months,
         "conditions": [definition(d) for d in conditions],
         "mechanisms": [definition(d) for d in mechanisms],
         "links": [
@@ -68,6 +88,7 @@ def data(builder: Builder) -> dict[str, Any]:
                 "finding": a.finding,
                 "citations": list(a.citations),
                 "note": a.note,
+                "measured": a.measured,
                 "docname": a.docname,
                 "line": a.line,
                 "section": a.section,
@@ -87,22 +108,64 @@ def data(builder: Builder) -> dict[str, Any]:
             for c in conditions
             for cell in full.by_condition(c.id)
         ],
+        "effects": [effect(e) for e in effects if e.kind == "effect"],
+        "harms": [effect(e) for e in effects if e.kind == "harm"],
+        "statuses": [
+            {
+                "condition": st.condition,
+                "as_of": st.as_of,
+                "summary": st.summary,
+                "approved": list(st.approvals),
+                "citations": list(st.citations),
+                "docname": st.docname,
+                "line": st.line,
+                "url": _url(builder, st.docname, st.anchor),
+            }
+            for c in conditions
+            if (st := statuses.get(c.id)) is not None
+        ],
+        "reviews": [
+            {"docname": docname, "reviewed": review.date, "url": builder.get_target_uri(docname)}
+            for docname, review in domain.reviews()
+        ],
     }
 
 
-def to_csv(payload: dict[str, Any]) -> str:
-    """One row per link, for spreadsheets."""
+#: The CSV columns; each row is one declaration, of the ``kind`` mechanism (a ``cm:link``),
+#: effect, harm or status, and leaves the columns that do not apply to it empty.
+CSV_COLUMNS = (
+    "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
+    "level", "finding", "as_of", "summary", "approved", "citations", "note", "url",
+)  # fmt: skip
+
+
+def _csv_rows(payload: dict[str, Any]) -> list[dict[str, str]]:
     names = {d["id"]: d["name"] for d in (*payload["conditions"], *payload["mechanisms"])}
+    rows: list[dict[str, str]] = []
+    for kind, records in (
+        ("mechanism", payload["links"]),
+        ("effect", payload["effects"]),
+        ("harm", payload["harms"]),
+        ("status", payload["statuses"]),
+    ):
+        for record in records:
+            row = {key: value for key, value in record.items() if isinstance(value, str) and key in CSV_COLUMNS}
+            row.update(kind=kind, condition_name=names[record["condition"]], citations=" ".join(record["citations"]))
+            if "mechanism" in record:
+                row["mechanism_name"] = names[record["mechanism"]]
+            row["outcomes"] = " ".join(record.get("outcomes", ()))
+            row["approved"] = "; ".join(record.get("approved", ()))
+            rows.append(row)
+    return rows
+
+
+def to_csv(payload: dict[str, Any]) -> str:
+    """One row per declaration (link, effect, harm, status), for spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["condition", "condition_name", "mechanism", "mechanism_name", "level", "finding", "citations", "note", "url"]
-    )
-    for link in payload["links"]:
-        writer.writerow([
-            link["condition"], names[link["condition"]], link["mechanism"], names[link["mechanism"]],
-            link["level"], link["finding"], " ".join(link["citations"]), link["note"], link["url"],
-        ])  # fmt: skip
+    writer.writerow(CSV_COLUMNS)
+    for row in _csv_rows(payload):
+        writer.writerow([row.get(column, "") for column in CSV_COLUMNS])
     return out.getvalue()
 
 

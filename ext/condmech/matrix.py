@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from .model import Assertion, Definition, Finding, Level
+from .model import Assertion, Definition, Effect, Finding, Level
 
 if TYPE_CHECKING:
     from .config import CmConfig
+
+
+Ranked = TypeVar("Ranked", Assertion, Effect)
 
 
 @dataclass(frozen=True)
@@ -55,16 +58,27 @@ class Matrix:
         return [c for d in self.conditions if (c := self.cell(d.id, mechanism))]
 
 
-def _reduce(cfg: CmConfig, condition: Definition, mechanism: Definition, found: list[Assertion]) -> Cell:
+def strongest(cfg: CmConfig, found: Sequence[Ranked]) -> tuple[Level, Finding | None, tuple[Ranked, ...], tuple[str, ...]]:
+    """The strongest level of *found*, its finding ("mixed" when those at that level disagree),
+    *found* strongest first, and all their citations in first-seen order."""
     ranked = sorted(found, key=lambda a: -cfg.level(a.level).rank)  # type: ignore[union-attr]
     top = [a for a in ranked if a.level == ranked[0].level]
     findings = {a.finding for a in top}
-    if len(findings) == 1:
+    if not any(findings):  # harms have no finding
+        finding = None
+    elif len(findings) == 1:
         finding = cfg.finding(top[0].finding)
     else:  # disagreement at the strongest level
         finding = cfg.finding("mixed") or cfg.findings[-1]
     citations = tuple(dict.fromkeys(key for a in ranked for key in a.citations))
-    return Cell(condition, mechanism, cfg.level(ranked[0].level), finding, tuple(ranked), citations)
+    level = cfg.level(ranked[0].level)
+    assert level is not None
+    return level, finding, tuple(ranked), citations
+
+
+def _reduce(cfg: CmConfig, condition: Definition, mechanism: Definition, found: list[Assertion]) -> Cell:
+    level, finding, ranked, citations = strongest(cfg, found)
+    return Cell(condition, mechanism, level, finding, ranked, citations)  # type: ignore[arg-type]
 
 
 def build(

@@ -6,6 +6,7 @@ environment pickle, compared for change detection, and unit-tested on their own.
 
 from __future__ import annotations
 
+import re
 from typing import Literal, NamedTuple
 
 Kind = Literal["condition", "mechanism"]
@@ -40,6 +41,10 @@ class Definition(NamedTuple):
     docname: str
     anchor: str
     line: int
+    #: Expressions of the ``only`` directives around it: shown only by builders whose tags match.
+    only: tuple[str, ...] = ()
+    #: A plain-language label for key messages (``:plain:``; the short label when not given).
+    plain: str = ""
 
 
 class Assertion(NamedTuple):
@@ -55,6 +60,52 @@ class Assertion(NamedTuple):
     anchor: str
     line: int
     section: str
+    only: tuple[str, ...] = ()
+    #: Lines of the ``:condition:`` and ``:mechanism:`` options, for warnings (0: the directive's line).
+    condition_line: int = 0
+    mechanism_line: int = 0
+    #: What the cited studies measured of the mechanism ('' in the deprecated form).
+    measured: str = ""
+
+
+class Effect(NamedTuple):
+    """One ``cm:effect`` (a clinical effect measured in people) or ``cm:harm`` (a safety finding).
+
+    A harm has no outcomes and no finding: it is never a finding about benefit.
+    """
+
+    kind: Literal["effect", "harm"]
+    condition: str
+    outcomes: tuple[str, ...]
+    level: str
+    finding: str
+    citations: tuple[str, ...]
+    note: str
+    docname: str
+    anchor: str
+    line: int
+    section: str
+
+
+class Status(NamedTuple):
+    """A ``cm:status``: what is approved where for one condition, as of a date."""
+
+    condition: str
+    as_of: str
+    summary: str
+    approvals: tuple[str, ...]
+    citations: tuple[str, ...]
+    docname: str
+    anchor: str
+    line: int
+
+
+class Review(NamedTuple):
+    """A ``cm:reviewed``: when a page was last reviewed (ISO date)."""
+
+    docname: str
+    date: str
+    line: int
 
 
 class TableRequest(NamedTuple):
@@ -68,6 +119,16 @@ class TableRequest(NamedTuple):
     mechanism: str
 
 
-def facts_key(items: list[Definition] | list[Assertion]) -> tuple[tuple[object, ...], ...]:
+LINE_FIELDS = ("line", "condition_line", "mechanism_line")
+
+
+def facts_key(
+    items: list[Definition] | list[Assertion] | list[Effect] | list[Status],
+) -> tuple[tuple[object, ...], ...]:
     """What a table depends on, without line numbers (a prose-only edit moves lines)."""
-    return tuple(sorted(item._replace(line=0) for item in items))
+    return tuple(sorted(item._replace(**dict.fromkeys(set(LINE_FIELDS) & set(item._fields), 0)) for item in items))
+
+
+#: Invisible bidirectional controls (embeddings, overrides, isolates, marks): a name holding
+#: U+202E displays reversed in a browser or spreadsheet, so they never reach the book or export.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -21,6 +21,30 @@ class cm_assertion(nodes.container):
     """The rendered body of a ``cm:link``."""
 
 
+class cm_effect(nodes.container):
+    """The rendered body of a ``cm:effect`` or ``cm:harm``."""
+
+
+class cm_status(nodes.container):
+    """The rendered body of a ``cm:status``."""
+
+
+class cm_review(nodes.container):
+    """The review dates of a page (``cm:reviewed``)."""
+
+
+class cm_details(nodes.container):
+    """Details one click away: ``<details>`` in HTML; shown in full elsewhere."""
+
+
+class cm_details_summary(nodes.paragraph):
+    """The always-visible line of a :class:`cm_details`: ``<summary>`` in HTML, a paragraph elsewhere."""
+
+
+class cm_cell_label(nodes.inline):
+    """A table cell's column name, for the stacked narrow-screen layout; HTML only."""
+
+
 class cm_level(nodes.inline):
     """An evidence-level label with its text marker (never colour alone)."""
 
@@ -45,6 +69,27 @@ def depart_header_cell_html(self: HTML5Translator, node: cm_header_cell) -> None
     self.body.append(self.context.pop())
 
 
+def visit_details_html(self: HTML5Translator, node: cm_details) -> None:
+    self.body.append(self.starttag(node, "details", ""))
+
+
+def depart_details_html(self: HTML5Translator, node: cm_details) -> None:
+    self.body.append("</details>\n")
+
+
+def visit_details_summary_html(self: HTML5Translator, node: cm_details_summary) -> None:
+    self.body.append(self.starttag(node, "summary", ""))
+
+
+def depart_details_summary_html(self: HTML5Translator, node: cm_details_summary) -> None:
+    self.body.append("</summary>\n")
+
+
+def skip(self: nodes.NodeVisitor, node: nodes.Element) -> None:
+    """Leave the node out: the header row already says what it says."""
+    raise nodes.SkipNode
+
+
 def visit_anchored_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
     """Open the container and label its ids: LaTeX drops a container's ids, so links to it had no target."""
     self.visit_container(node)
@@ -58,14 +103,20 @@ def depart_anchored_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
 def register(app: Sphinx) -> None:
     """Register the nodes.
 
-    The ``scope`` visitor is registered for the ``html`` format only, which every
+    The ``scope`` and ``<details>`` visitors are registered for the ``html`` format only, which every
     HTML-family builder (dirhtml, singlehtml, epub) falls back to. Registering it
     under ``epub`` would create an epub handler table and hide other extensions'
     html-only visitors from the EPUB builder. If another extension does that, this
-    node still renders as a plain header cell through the MRO fallback.
+    node still renders through the MRO fallback (a header cell, a container, a paragraph).
     """
     app.add_node(cm_definition, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_assertion, latex=(visit_anchored_latex, depart_anchored_latex))
+    app.add_node(cm_effect, latex=(visit_anchored_latex, depart_anchored_latex))
+    app.add_node(cm_status, latex=(visit_anchored_latex, depart_anchored_latex))
+    app.add_node(cm_review)
+    app.add_node(cm_details, html=(visit_details_html, depart_details_html))
+    app.add_node(cm_details_summary, html=(visit_details_summary_html, depart_details_summary_html))
+    app.add_node(cm_cell_label, latex=(skip, None), text=(skip, None))
     app.add_node(cm_level)
     app.add_node(cm_header_cell, html=(visit_header_cell_html, depart_header_cell_html))
     app.add_node(cm_table_placeholder)

@@ -14,7 +14,7 @@ from sphinx import addnodes
 
 from .config import CmConfig
 from .matrix import Cell, Matrix
-from .model import Assertion, Definition, Finding, Level, TableRequest
+from .model import Assertion, Definition, Effect, Finding, Level, TableRequest
 from .nodes import cm_header_cell, cm_level
 
 #: Width of the first column in the LaTeX column specification, out of 100.
@@ -57,6 +57,30 @@ def assertion_header(condition: str, mechanism: str, level: Level, finding: Find
     return header
 
 
+def effect_header(
+    kind: str, condition: str, outcomes: list[str], level: Level, finding: Finding | None, docname: str
+) -> nodes.paragraph:
+    """'Effect in people: <condition> (<outcomes>). <level>, <finding>' or 'Harms: <condition>. <level>'."""
+    header = nodes.paragraph("", classes=["cm-assertion-header"])
+    header += nodes.Text("Effect measured in people: " if kind == "effect" else "Harms reported: ")
+    header += xref("cond", condition, docname, condition, explicit=False)
+    if outcomes:
+        header += nodes.Text(f" ({', '.join(outcomes)})")
+    header += nodes.Text(". ")
+    header += level_node(level)
+    if finding is not None:
+        header += nodes.Text(", ")
+        header += finding_node(finding)
+    return header
+
+
+def problem_marker(problems: list[str]) -> nodes.paragraph:
+    """A visible note where a declaration has a problem, so the live preview shows it in place."""
+    label = "Problem in this declaration: "
+    text = f"{'; '.join(problems)} (see the build warnings)."
+    return nodes.paragraph("", "", nodes.strong(label, label), nodes.Text(text), classes=["cm-problem"])
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
@@ -73,7 +97,7 @@ def _definition_ref(definition: Definition, docname: str, cfg: CmConfig) -> addn
     return xref(_role(definition), definition.id, docname, _label(definition, cfg))
 
 
-def _backlinks(assertions: Sequence[Assertion], docname: str) -> list[nodes.Node]:
+def _backlinks(assertions: Sequence[Assertion | Effect], docname: str) -> list[nodes.Node]:
     """'See: <section>, <section> (2)', one link per asserting place."""
     result: list[nodes.Node] = [nodes.Text("See: ")]
     seen: dict[str, int] = {}

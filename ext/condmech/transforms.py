@@ -11,13 +11,17 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util.nodes import make_id
+from sphinx.util.logging import is_suppressed_warning
 
 from .config import get_config
 from .domain import _domain, document_order
+from .keymessages import render_key_messages
 from .model import TableRequest
-from .nodes import cm_assertion, cm_table_placeholder
-from .render import assertion_header, render
+from .nodes import cm_assertion, cm_effect, cm_table_placeholder
+from .overview import build as build_rows
+from .overview_table import render_overview, row_anchor
+from .render import assertion_header, effect_header, problem_marker, render, render_legend
+from .warnings import WARNING_TYPE
 
 
 class BuildTables(SphinxPostTransform):
@@ -39,21 +43,37 @@ class BuildTables(SphinxPostTransform):
         order = document_order(self.env)
         known = {citation.key for citation in getattr(self.env.get_domain("cite"), "citations", ())}
         export = self.env._builder_cls.name in cfg.export_builders and cfg.export_formats
+        overview = next((t for t in domain.tables() if t.view == "overview" and not t.condition), None)
         for node in placeholders:
             request = TableRequest(
                 node["docname"], node["line"], node["view"], node["min_level"], node["condition"], node["mechanism"]
             )
-            table_id = make_id(self.env, self.document, "cm-table", request.view)
-            self.document.ids[table_id] = node
+            matrix = domain.build(request, order)
+            if request.view == "key-messages":
+                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
+                target = (overview.docname, row_anchor(request.condition)) if overview else None
+                node["ids"] = []  # a box, not a numbered table: its reading-time id goes
+                node.replace_self([render_key_messages(row, cfg, request.docname, target, known) for row in rows])
+                continue
+            # the id given at reading, which numfig numbered; moved to the table, not to the column spec
+            table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
-            result = render(request, domain.build(request, order), cfg, caption, known, table_id)
+            if request.view == "overview":
+                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
+                result = render_overview(
+                    rows, cfg, caption, request.docname, known, table_id=table_id, anchored=request == overview
+                )
+                result.append(render_legend(cfg))
+            else:
+                result = render(request, matrix, cfg, caption, known, table_id)
             if export and request.view != "summary":
                 result.append(_data_links(request.docname, self.env._builder_cls.name, cfg.export_formats))
             node.replace_self(result)
 
 
 class AssertionHeaders(SphinxPostTransform):
-    """Open each ``cm:link`` with its header: the linked pair, the evidence level and the finding.
+    """Open each ``cm:link``, ``cm:effect`` and ``cm:harm`` with its header: the condition (and
+    mechanism), the outcomes, the evidence level and the finding.
 
     The pair are ``pending_xref`` nodes (resolved after this, like the tables'), so
     a renamed condition shows its new name wherever it is linked.
@@ -63,10 +83,20 @@ class AssertionHeaders(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
+        domain = _domain(self.env)
         for node in self.document.findall(cm_assertion):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None and finding is not None  # the directive records only known ones
             node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"]))
+            unknown = [f"unknown {kind} {node[kind]!r}" for kind in ("condition", "mechanism")
+                       if (kind, node[kind]) not in domain.winners]  # fmt: skip
+            if unknown and not is_suppressed_warning(WARNING_TYPE, "unknown_id", self.config.suppress_warnings):
+                node.insert(1, problem_marker(unknown))
+        for node in self.document.findall(cm_effect):
+            level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
+            assert level is not None
+            outcomes = [cfg.outcomes.get(o, o) for o in node["outcomes"]]
+            node.insert(0, effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"]))
 
 
 def _data_links(docname: str, builder: str, formats: tuple[str, ...]) -> nodes.paragraph:

@@ -1,0 +1,35 @@
+"""Dates: the build date (from ``SOURCE_DATE_EPOCH``), ISO parsing, adding months, display."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+
+
+def build_date() -> dt.date:
+    """The date of this build: ``SOURCE_DATE_EPOCH`` (UTC) when set, else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.datetime.now(tz=dt.timezone.utc).date()
+
+
+def parse(value: str) -> dt.date | None:
+    """*value* as a date if it is ``YYYY-MM-DD``, else None."""
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """*date* plus *months*, on the last day of the month where the day does not exist."""
+    index = date.month - 1 + months
+    year, month = date.year + index // 12, index % 12 + 1
+    return date.replace(year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1]))
+
+
+def display(date: dt.date) -> str:
+    """'1 December 2026': no locale, no leading zero."""
+    return f"{date.day} {calendar.month_name[date.month]} {date.year}"

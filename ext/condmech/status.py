@@ -1,0 +1,73 @@
+"""``cm:status``: what is approved where for one condition, as of a date, with sources."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.nodes import make_id
+from sphinx.util.typing import OptionSpec
+
+from . import dates
+from .directives import AnyOption, _CmDirective
+from .nodes import cm_status
+
+
+def as_of_text(as_of: str) -> str:
+    """'as of 1 December 2026' for an ISO date recorded by the directive."""
+    date = dates.parse(as_of)
+    assert date is not None  # the directive records only valid dates
+    return f"as of {dates.display(date)}"
+
+
+class StatusDirective(_CmDirective):
+    """The regulatory status of the condition named by the argument."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[OptionSpec] = AnyOption({
+        "as-of": directives.unchanged,
+        "summary": directives.unchanged,
+        "approved": directives.unchanged,
+        "cite": directives.unchanged,
+    })
+
+    def run(self) -> list[nodes.Node]:
+        misspelt = self.check_options()
+        condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
+        recorded = bool(condition)
+        if not self.arguments:
+            self.warn("cm:status needs a condition id argument", "missing_option", self.get_location())
+        for name in ("as-of", "summary"):
+            if not self.option(name):
+                if name not in misspelt:
+                    self.warn(f"cm:status needs :{name}:", "missing_option", self.get_location())
+                recorded = False
+        as_of = self.option("as-of")
+        if as_of and dates.parse(as_of) is None:
+            self.warn(f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.option_location("as-of"))
+            recorded = False
+        keys = self.citations()
+        if not recorded:
+            return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-status"])]
+        summary = self.option("summary")
+        approvals = [item.strip() for item in self.option("approved").split(";") if item.strip()]
+        anchor = make_id(self.env, self.state.document, "cm-status", condition)
+        node = cm_status(
+            "", ids=[anchor], classes=["cm-status"], condition=condition, as_of=as_of, summary=summary,
+            approvals=approvals, citations=keys, line=self.lineno, recorded=True,
+        )  # fmt: skip
+        self.set_source_info(node)
+        self.state.document.note_explicit_target(node)
+        node.extend(self.problem_marker())
+        heading = nodes.paragraph("", "", classes=["cm-status-title"])
+        heading += nodes.strong("", f"Approval status, {as_of_text(as_of)}: ")
+        heading += nodes.Text(summary)
+        node += heading
+        if approvals:
+            node += nodes.bullet_list("", *(nodes.list_item("", nodes.paragraph(a, a)) for a in approvals))
+        node.extend(self.body())
+        node.extend(self.sources(keys))
+        return [node]
