@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks import Book, a11y, ace, epub, html_valid, links, pdf, phone, previews, printing, repro, weight
+from checks import Book, a11y, ace, epub, html_valid, links, pdf, phone, previews, printing, readability, repro, weight
 
 CHECKS: dict[str, Callable[[Book], bool]] = {
     "links": links.check,
@@ -21,6 +21,7 @@ CHECKS: dict[str, Callable[[Book], bool]] = {
     "phone": phone.check,
     "print": printing.check,
     "weight": weight.check,
+    "readability": readability.check,
     "repro": repro.check,
 }
 

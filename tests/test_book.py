@@ -363,6 +363,20 @@ def test_how_to_cite_gives_the_edition_in_every_format(book: Book) -> None:
     assert "edition 2026.11" in " ".join(pdf_text.split()) and "stemcelltherapy2026" in pdf_text
 
 
+def test_readability_measures_reader_prose_only(book: Book) -> None:
+    from checks import readability
+
+    ceilings = readability.Ceilings.load()
+    measured = [url for url in book.urls() if ceilings.measured(url)]
+    assert {"preface.html", "mechanisms/how-stem-cells-might-relieve-pain.html", "back/glossary.html"} <= set(measured)
+    assert not [url for url in measured if url.startswith("contributing/") or url == "back/bibliography.html"]
+    for url in measured:
+        text, _ = readability.read_page(book.html / url)
+        assert text, url
+        # No citation, evidence marker or table survives the stripping.
+        assert not re.search(r"et al\.|and others, (19|20)\d\d|[●○]|\| ---", text), url
+
+
 CONDITION_PAGES = sorted(p for p in (DOCS / "conditions").glob("*.md") if p.stem != "index")
 
 
