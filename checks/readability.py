@@ -39,6 +39,7 @@ STRIPPED = (
     "table",  # tables: sets of figures, summaries, the condition-mechanism table
     "pre, code, .highlight, .math",  # code and mathematics
     ".bibtex-citation",  # citations, such as "[Wiggers et al., 2021]"
+    ".chapter-references",  # "References in this chapter": bibliographic entries, not prose
     ".cm-assertion-header, .cm-note, .cm-sources, .cm-definition-title",  # made from cm: directive options
     ".cm-legend, .cm-list-view, .cm-data-links",  # the condition-mechanism table's key, list form and data links
     ".cm-summary, .cm-level, .cm-finding",  # "At a glance" summaries, evidence level and finding labels
