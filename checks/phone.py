@@ -35,7 +35,9 @@ MEASURE = r"""([root, MIN]) => {
   const shown = (e) => {
     const r = e.getBoundingClientRect(), s = getComputedStyle(e);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && parseFloat(s.opacity) > 0
-      && r.right > 0 && r.bottom + scrollY > 0 && !e.closest('dialog:not([open])');
+      && r.right > 0 && r.bottom + scrollY > 0 && !e.closest('dialog:not([open])')
+      // Chromium gives boxes to the hidden content of a closed <details>; a reader cannot tap it.
+      && !e.closest('details:not([open]) > :not(summary)');
   };
   // In running text: an inline element whose block has words outside its targets (the inline exception).
   const inText = (e) => {

@@ -333,11 +333,13 @@ def test_phone_layout_sideways_scroll_and_small_targets(tmp_path: Path, phone_ta
         f'<nav><a href="#a" style="{small}">a</a> | <a href="#b" style="{small}">b</a></nav>'
         f'<a href="#c" style="{small}; position: absolute; top: 300px; left: 100px">c</a>'
         '<button style="width: 30px; height: 30px">ok</button><div style="width: 600px">wide</div>'
+        f'<details><summary style="height: 30px">More</summary><p><a href="#d" style="{small}">d</a></p></details>'
     )})  # fmt: skip
     with serve(site) as base:
         phone_tab.goto(base + "p.html")
         targets, problems = phone.layout_problems(phone_tab, "p.html")
-    assert targets == 5
+    # The summary counts; the link inside the closed <details> is hidden from the reader, so it does not.
+    assert targets == 6
     # The link in a sentence and the lone small link (room around it) pass; the neighbours do not.
     assert problems == [
         "p.html: the page scrolls sideways (608px wide on a 390px screen)",
