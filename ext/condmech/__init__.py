@@ -1,5 +1,7 @@
-"""condmech: declare condition–mechanism evidence links in the chapters of a Sphinx
-book and get an evidence-graded, back-linked cross-reference table in every format.
+"""condmech: declare in the chapters of a Sphinx book what studies measured (clinical
+effects, harms, mechanism evidence), each condition's approval status and each page's
+review date, and get key-message boxes and an evidence-graded, back-linked table in
+every format.
 """
 
 from __future__ import annotations

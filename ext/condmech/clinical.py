@@ -52,7 +52,10 @@ class HarmDirective(_CmDirective):
         keys = self.citations()
         if not (recorded and condition and level and outcomes is not None) or (self.kind == "effect" and not finding):
             return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-effect"])]
-        anchor = make_id(self.env, self.state.document, f"cm-{self.kind}", condition)
+        # stable like a link's anchor: it does not move when other declarations are added above
+        anchor = nodes.make_id("-".join([f"cm-{self.kind}", condition, level.id, *keys[:1]]))
+        if anchor in self.state.document.ids:
+            anchor = make_id(self.env, self.state.document, f"cm-{self.kind}")
         node = cm_effect(
             "", ids=[anchor], classes=["cm-effect", f"cm-{self.kind}"],
             kind=self.kind, condition=condition, outcomes=list(outcomes), level=level.id,

@@ -51,7 +51,7 @@ def _effect(answer: Answer | None, cfg: CmConfig) -> str:
 
 def _harm(answer: Answer | None) -> str:
     if answer is None:
-        return "No harms are recorded in this book."
+        return "This book records no study of side effects for this condition. That does not mean it is safe."
     notes = " ".join(dict.fromkeys(e.note.rstrip(".") + "." for e in answer.items if e.note))
     return f"Side effects were reported in {plain_level(answer.level)}. {notes}".rstrip()
 

@@ -1,0 +1,54 @@
+"""Unit tests of the per-condition answers (condmech.overview) and the key messages, without a Sphinx build."""
+
+from __future__ import annotations
+
+from condmech import keymessages, overview
+from condmech.model import Effect, Status
+from docutils import nodes
+from test_matrix import CFG, build, link
+
+
+def effect(kind: str, level: str, finding: str = "", outcomes: tuple[str, ...] = (), note: str = "", line: int = 1):
+    return Effect(
+        kind, "knee", outcomes, level, finding, (f"k{line}",), note, "doc", f"cm-{kind}-{line}", line, "Section"
+    )
+
+
+EFFECTS = [
+    effect("effect", "rct", "positive", ("pain",), line=1),
+    effect("effect", "systematic-review", "negative", ("function",), line=2),
+    effect("effect", "systematic-review", "mixed", ("pain",), line=3),
+    effect("harm", "early-clinical", note="Swelling of the knee.", line=4),
+]
+STATUS = Status("knee", "2026-11-01", "Not approved", ("Korea, 2012: a product",), ("k9",), "doc", "cm-status", 5)
+
+
+def rows(effects=EFFECTS, statuses=None):
+    return overview.build(build([link("knee", "regen", "preclinical")]), effects, statuses or {"knee": STATUS}, CFG)
+
+
+def test_strongest_clinical_evidence_and_harms_per_condition():
+    knee, back = rows()
+    assert knee.effect.level.id == "systematic-review"
+    assert knee.effect.finding.id == "mixed"  # the two reviews disagree
+    assert knee.effect.outcomes == ("pain", "function")  # measured at that level, in configured order
+    assert [e.line for e in knee.effect.items] == [2, 3, 1]
+    assert knee.harm.level.id == "early-clinical" and knee.harm.finding is None  # a harm is not a finding
+    assert [c.mechanism.id for c in knee.mechanisms] == ["regen"] and knee.status is STATUS
+    assert back.is_empty and not knee.is_empty
+
+
+def test_key_messages_answer_the_four_questions_in_plain_sentences():
+    knee, back = rows()
+    box = keymessages.render_key_messages(knee, CFG, "doc", ("table", "cm-row-knee"), {"k1", "k2", "k3", "k4"})
+    text = box.astext()
+    assert isinstance(box, nodes.admonition) and "cm-key-messages" in box["classes"]
+    assert "Not proven. The best studies in people found mixed or unclear results for pain and function." in text
+    assert "They were reviews of many studies." in text
+    assert "Side effects were reported in small early studies in people. Swelling of the knee." in text
+    assert "Not approved (as of 1 November 2026). Elsewhere: Korea, 2012: a product." in text
+    words = [len(sentence.split()) for sentence in text.replace("?", ".").split(".") if sentence.strip()]
+    assert max(words) <= 20  # short sentences (citations are nodes, not counted here)
+    empty = keymessages.render_key_messages(back, CFG, "doc", None, set()).astext()
+    assert "No study of this in people" in empty and "does not mean it is safe" in empty
+    assert "evidence table" not in empty  # no overview table in the book: no link
