@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
+from pybtex.backends.plaintext import Backend as PlainText
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
@@ -60,6 +61,11 @@ def known_keys(env: BuildEnvironment) -> set[str]:
     return {citation.key for citation in _cite(env).citations}
 
 
+#: Rendering with a backend object, not ``render_as("text")``: pybtex looks a backend name up by
+#: scanning every installed package's entry points (milliseconds per call, twice per key per build).
+_PLAIN_TEXT = PlainText()
+
+
 def formatted(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
     """key -> what bibtex made of it: id, bibliography page, label, text and tooltip.
 
@@ -70,8 +76,8 @@ def formatted(env: BuildEnvironment) -> dict[str, tuple[str, ...]]:
             citation.citation_id,
             citation.bibliography_key.docname,
             citation.formatted_entry.label,
-            citation.formatted_entry.text.render_as("text"),
-            citation.tooltip_entry.text.render_as("text") if citation.tooltip_entry else "",
+            citation.formatted_entry.text.render(_PLAIN_TEXT),
+            citation.tooltip_entry.text.render(_PLAIN_TEXT) if citation.tooltip_entry else "",
         )
         for citation in _cite(env).citations
     }
