@@ -46,40 +46,41 @@ def install(session: nox.Session, *groups: str) -> None:
     session.install(*CONSTRAINTS, *packages, "-e", ".")
 
 
-def build(session: nox.Session, fmt: str, *options: str) -> None:
-    """Build one format with the book's recipe (tools/recipe.py), in the session's environment."""
+def build(session: nox.Session, formats: tuple[str, ...], *options: str) -> None:
+    """Build formats in order with the book's recipe (tools/recipe.py), in the session's environment."""
     install(session, "docs")
     recipe = Recipe(python="python")
-    recipe.prepare(fmt)
-    for command in recipe.commands(fmt, *options):
-        session.run(*command, external=True, env=recipe.env())
-    recipe.finish(fmt)
-    session.log(f"{fmt}: {recipe.out / fmt}")
+    env = recipe.env()
+    for fmt in formats:
+        recipe.prepare(fmt)
+        for command in recipe.commands(fmt, *options):
+            session.run(*command, external=True, env=env)
+        recipe.finish(fmt)
+        session.log(f"{fmt}: {recipe.out / fmt}")
 
 
 @nox.session
 def html(session: nox.Session) -> None:
     """HTML site in _build/html (links the PDF and EPUB if they were built first)."""
-    build(session, "html", *session.posargs)
+    build(session, ("html",), *session.posargs)
 
 
 @nox.session
 def pdf(session: nox.Session) -> None:
     """PDF via LaTeX and latexmk/XeLaTeX, copied to _build/pdf/."""
-    build(session, "pdf", *session.posargs)
+    build(session, ("pdf",), *session.posargs)
 
 
 @nox.session
 def epub(session: nox.Session) -> None:
     """EPUB 3 in _build/epub/ (emptied first and doctrees kept outside, so nothing stray is packed)."""
-    build(session, "epub", *session.posargs)
+    build(session, ("epub",), *session.posargs)
 
 
 @nox.session
 def book(session: nox.Session) -> None:
     """All three formats; HTML last, so that it offers the freshly built PDF and EPUB."""
-    for fmt in FORMATS:
-        build(session, fmt, *session.posargs)
+    build(session, FORMATS, *session.posargs)
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -174,7 +175,7 @@ def readability(session: nox.Session) -> None:
 
     The table goes to _build/readability/report.md; ``nox -s check`` runs the same check.
     """
-    build(session, "html")
+    build(session, ("html",))
     install(session, "readability")
     session.run("python", "-m", "checks.readability", "--build", str(BUILD), *session.posargs)
 
