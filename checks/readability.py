@@ -42,7 +42,7 @@ STRIPPED = (
     ".chapter-references",  # "References in this chapter": bibliographic entries, not prose
     ".cm-assertion-header, .cm-note, .cm-sources, .cm-definition-title",  # made from cm: directive options
     ".cm-legend, .cm-list-view, .cm-data-links",  # the condition-mechanism table's key, list form and data links
-    ".cm-summary, .cm-level, .cm-finding",  # "At a glance" summaries, evidence level and finding labels
+    ".cm-summary, .cm-level, .cm-finding",  # cm:summary lists, evidence level and finding labels
     ".admonition-title",  # box titles ("Important", "Note")
     ".toctree-wrapper",  # lists of chapter titles
     "dl.glossary > dt",  # glossary terms (their definitions are kept)
