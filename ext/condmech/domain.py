@@ -23,7 +23,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 from sphinx.util.tags import Tags
 
-from . import citations, dates, matrix
+from . import citations, dates, matrix, overview
 from .config import get_config
 from .model import Assertion, Definition, Effect, Kind, Review, Status, TableRequest, facts_key
 from .nodes import cm_assertion, cm_definition, cm_effect, cm_review, cm_status, cm_table_placeholder
@@ -404,15 +404,12 @@ class CondMechDomain(Domain):
                 warn("this table has no evidence links to show", "empty_table", (request.docname, request.line))
 
     def is_empty(self, request: TableRequest) -> bool:
-        """Whether a table request has nothing to show (key messages: no declaration at all)."""
+        """Whether a table request has nothing to show: the rows it renders, so the two never disagree."""
+        found = self.matrix(request.filters)
         if request.view in ("key-messages", "overview"):
-            conditions = {request.condition} if request.condition else {c for k, c in self.winners if k == "condition"}
-            return not (
-                any(e.condition in conditions for e in self.effects())
-                or any(a.condition in conditions for a in self.assertions())
-                or conditions & set(self.statuses())
-            )
-        return self.matrix(request.filters).is_empty
+            rows = overview.build(found, self.effects(), self.statuses(), get_config(self.env.config))
+            return all(row.is_empty for row in rows)
+        return found.is_empty
 
     def _check_clinical(self) -> None:
         """Unknown conditions in effects, harms and statuses; a second status for a condition."""
