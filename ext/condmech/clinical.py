@@ -40,12 +40,7 @@ class HarmDirective(_CmDirective):
 
     def run(self) -> list[nodes.Node]:
         misspelt = self.check_options()
-        recorded = True
-        for name in self.required:
-            if not self.option(name):
-                if name not in misspelt:
-                    self.warn(f"{self.name} needs :{name}:", "missing_option", self.get_location())
-                recorded = False
+        recorded = self.has_required(self.required, misspelt)
         condition = self.checked_id(self.option("condition"), "condition", "condition")
         level, finding = self.level_and_finding(with_finding=self.kind == "effect")
         outcomes = self.outcomes()

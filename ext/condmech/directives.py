@@ -68,6 +68,16 @@ class _CmDirective(SphinxDirective):
         source, line = self.state_machine.get_source_and_line(self.option_line(name))
         return f"{source}:{line}"
 
+    def has_required(self, names: tuple[str, ...], misspelt: set[str]) -> bool:
+        """Whether every option in *names* is given; warns about each missing one that is not misspelt."""
+        present = True
+        for name in names:
+            if not self.option(name):
+                if name not in misspelt:
+                    self.warn(f"cm:{self.name.split(':')[-1]} needs :{name}:", "missing_option", self.get_location())
+                present = False
+        return present
+
     def check_options(self) -> set[str]:
         """Warn about (and drop) unknown options and remove direction controls from values.
 
@@ -305,12 +315,7 @@ class LinkDirective(_CmDirective):
 
     def run(self) -> list[nodes.Node]:
         misspelt = self.check_options()
-        recorded = True
-        for name in ("condition", "mechanism", "level"):
-            if not self.option(name):
-                if name not in misspelt:
-                    self.warn(f"cm:link needs :{name}:", "missing_option", self.get_location())
-                recorded = False
+        recorded = self.has_required(("condition", "mechanism", "level"), misspelt)
         condition = self.checked_id(self.option("condition"), "condition", "condition")
         mechanism = self.checked_id(self.option("mechanism"), "mechanism", "mechanism")
         level, finding = self.level_and_finding()
