@@ -20,7 +20,6 @@ from pathlib import Path
 from checks import Book, verdict
 from tools import recipe
 
-ROOT = Path(__file__).resolve().parent.parent
 #: Used when the environment sets no SOURCE_DATE_EPOCH (2026-11-25 00:00 UTC).
 DEFAULT_EPOCH = "1795564800"
 NOT_COMPARED = ("latex/*.log: TeX writes the time of the run", "latex/*.fdb_latexmk: latexmk records file times",
