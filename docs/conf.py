@@ -42,7 +42,7 @@ extensions = [
     "descriptions",
     "citebook",
     "sphinxext.opengraph",
-    "sphinx_sitemap",
+    "sitemap",
     "notfound.extension",
     "sphinx_reredirects",
 ]
@@ -117,10 +117,7 @@ ogp_site_url = html_baseurl
 ogp_image = "_static/cover.png"
 ogp_image_alt = f"Cover of {project}"
 ogp_social_cards = {"enable": False}  # would draw a card per page with matplotlib
-# Real URLs: the default scheme puts /en/<version>/ in front, paths that do not exist.
-sitemap_url_scheme = "{link}"
-sitemap_show_lastmod = True  # from git, as "Last updated"
-sitemap_excludes = ["search.html", "genindex.html", "404.html"]
+# sitemap.xml (docs/_ext/sitemap.py): every page at html_baseurl, dated by its last commit.
 # The 404 page loads its styles and links from the site's path: GitHub Pages serves
 # it at any missing URL under /stem-cell-pain-guide/, Read the Docs under its version.
 notfound_urls_prefix = urlsplit(os.environ.get("READTHEDOCS_CANONICAL_URL", html_baseurl)).path

@@ -336,8 +336,10 @@ def test_every_page_has_its_description_and_a_link_preview(book: Book) -> None:
 
 
 def test_sitemap_lists_every_page_at_its_published_address(book: Book) -> None:
-    locations = re.findall(r"<loc>([^<]*)</loc>", (book.html / "sitemap.xml").read_text(encoding="utf-8"))
+    sitemap = (book.html / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]*)</loc>", sitemap)
     assert sorted(locations) == sorted(SITE + p for p in book.urls() if p not in NOT_IN_SITEMAP)
+    assert len(re.findall(r"<lastmod>20\d\d-\d\d-\d\dT\d\d:\d\d:\d\dZ</lastmod>", sitemap)) == len(locations)
 
 
 def test_404_page_loads_everything_from_the_site_path(book: Book) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import Built, first, text
+from pybtex.database import Entry
+from pybtex.style import FormattedEntry
+from pybtex.style.formatting import BaseStyle
 
 EXT = Path(__file__).parent.parent / "docs" / "_ext"
 CONF = f"""
@@ -120,3 +125,85 @@ def test_cite_this_book_warns_on_other_edition_and_missing_file(
     assert len(built.warnings) == 1
     assert built.warnings[0].startswith(f"{srcdir / 'index.md'}:3: WARNING: cannot read the book's citation")
     assert "[book.citation]" in built.warnings[0]
+
+
+# -- bibcache: formatted entries kept between builds ------------------------------------------
+
+CITING = "# Home\n\nAs shown {cite:p}`alpha2020` and {cite:p}`gamma2021`.\n\n```{toctree}\nbibliography\n```\n"
+
+
+def test_bibcache_formats_each_entry_once_and_again_only_when_it_changes(
+    write_project: Callable[..., Path], build: Callable[..., Built], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    formatted: list[str] = []
+    original = BaseStyle.format_entry
+
+    def counting(self: BaseStyle, label: str, entry: Entry, bib_data: object = None) -> FormattedEntry:
+        formatted.append(entry.key)
+        return original(self, label, entry, bib_data)
+
+    monkeypatch.setattr(BaseStyle, "format_entry", counting)
+    srcdir = write_project({"index.md": CITING}, conf=conf("bibstyle", extra='bibtex_default_style = "authoryear"\n'))
+    first_build = build(srcdir)
+    assert sorted(formatted) == ["alpha2020", "gamma2021"]  # the tooltip reuses the entry formatted for the list
+    assert (Path(first_build.app.doctreedir) / "bibtex-formatted.pickle").is_file()
+
+    formatted.clear()
+    again = build(srcdir)  # a fresh environment, the same doctree folder
+    assert formatted == []
+    assert again.read("bibliography.html") == first_build.read("bibliography.html")
+    assert again.read("index.html") == first_build.read("index.html")
+
+    bib = srcdir / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("A second invented", "A retitled"), encoding="utf-8")
+    changed = build(srcdir, freshenv=False)
+    assert formatted == ["gamma2021"]
+    assert "A retitled test study" in changed.read("bibliography.html")
+    assert "A second invented" not in changed.read("bibliography.html")
+
+
+def test_bibcache_starts_afresh_from_an_unreadable_file(
+    write_project: Callable[..., Path], build: Callable[..., Built]
+) -> None:
+    srcdir = write_project({"index.md": CITING}, conf=conf("bibstyle", extra='bibtex_default_style = "authoryear"\n'))
+    cache = Path(build(srcdir).app.doctreedir) / "bibtex-formatted.pickle"
+    cache.write_bytes(b"not a pickle")
+    built = build(srcdir)
+    assert built.warnings == []
+    assert "Alpha 2020" in built.read("bibliography.html")
+    assert cache.read_bytes() != b"not a pickle"
+
+
+# -- sitemap ----------------------------------------------------------------------------------
+
+
+def _locations(built: Built) -> list[str]:
+    return re.findall(r"<loc>([^<]*)</loc>", built.read("sitemap.xml"))
+
+
+def test_sitemap_lists_every_page_also_after_an_incremental_build(
+    write_project: Callable[..., Path], build: Callable[..., Built]
+) -> None:
+    srcdir = write_project(
+        {"index.md": "# Home\n\n```{toctree}\nchapter/one\nbibliography\n```\n", "chapter/one.md": "# One\n\nText.\n"},
+        conf=conf("sitemap", extra='html_baseurl = "https://example.org/book"\n'),
+    )
+    expected = [f"https://example.org/book/{page}.html" for page in ("bibliography", "chapter/one", "index")]
+    assert _locations(build(srcdir)) == expected
+    (srcdir / "chapter" / "one.md").write_text("# One\n\nText, edited.\n", encoding="utf-8")
+    incremental = build(srcdir, freshenv=False)
+    assert "1 changed" in incremental.status
+    assert _locations(incremental) == expected
+    assert _locations(build(srcdir, "dirhtml")) == [
+        f"https://example.org/book/{page}" for page in ("bibliography/", "chapter/one/", "")
+    ]
+
+
+def test_sitemap_without_published_address_warns(
+    write_project: Callable[..., Path], build: Callable[..., Built]
+) -> None:
+    built = build(write_project({"index.md": "# Home\n\n```{toctree}\nbibliography\n```\n"}, conf=conf("sitemap")))
+    assert [w.split("WARNING: ")[1] for w in built.warnings] == [
+        "no sitemap: set html_baseurl to the published address [book.sitemap]"
+    ]
+    assert not (built.outdir / "sitemap.xml").exists()

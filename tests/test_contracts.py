@@ -16,9 +16,11 @@ import docutils.core
 import pytest
 import sphinx
 import sphinx_book_theme
+import sphinx_last_updated_by_git
 from docutils.writers import _html_base
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.plugin import find_plugin, register_plugin
+from pybtex.style.formatting import BaseStyle
 from sphinx.builders import html as html_builder
 from sphinx.builders.epub3 import HTML_TAG, Epub3Builder
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -112,6 +114,26 @@ def test_pybtex_registry_takes_a_forced_plugin_and_finds_it_first():
     register_plugin("pybtex.backends", "plaintext", PlainTextBackend, force=True)
     assert find_plugin("pybtex.backends", "plaintext") is PlainTextBackend
     assert find_plugin("pybtex.backends", "docutils") is not None  # chapterrefs renders entries with it
+
+
+def test_bibtex_still_formats_every_entry_at_every_build():
+    """bibcache.py exists because env_updated formats each bibliography's entries at every build.
+
+    If this fails, bibtex keeps formatted entries itself: delete docs/_ext/bibcache.py.
+    """
+    source = inspect.getsource(bibtex_domain.BibtexDomain.env_updated)
+    assert "self.citations.clear()" in source and "get_formatted_entries" in source
+    assert "style.format_entry(" in inspect.getsource(bibtex_domain.BibtexDomain.get_formatted_entries)
+
+
+def test_pybtex_format_entry_takes_label_entry_and_bib_data():
+    """bibcache.CachedFormatting overrides it with the same parameters."""
+    assert list(inspect.signature(BaseStyle.format_entry).parameters) == ["self", "label", "entry", "bib_data"]
+
+
+def test_last_updated_by_git_keeps_commit_times_in_the_environment():
+    """sitemap.py reads ``env.git_last_updated[docname]`` (timestamp first; undocumented)."""
+    assert "env.git_last_updated[docname] = timestamp, " in inspect.getsource(sphinx_last_updated_by_git)
 
 
 # -- Sphinx --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from bibcache import CachedFormatting
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
@@ -77,7 +78,9 @@ class AuthorYearSortingStyle(BaseSortingStyle):
         return (_fold(first), group, entry.fields.get("year", "9999"), _fold(entry.fields.get("title", "")))
 
 
-class AuthorYearStyle(PlainStyle):
+class AuthorYearStyle(CachedFormatting, PlainStyle):
+    """pybtex's plain style with author-year labels and order; entries kept between builds (bibcache.py)."""
+
     default_label_style = "authoryear"
     default_sorting_style = "author_year_title_folded"
 
@@ -88,5 +91,6 @@ register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    """Importing this module registers the pybtex plugins."""
+    """Importing this module registers the pybtex plugins; bibcache keeps the formatted entries."""
+    app.setup_extension("bibcache")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
