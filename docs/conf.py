@@ -43,6 +43,7 @@ extensions = [
     "citebook",
     "sphinxext.opengraph",
     "sitemap",
+    "templatecache",
     "notfound.extension",
     "sphinx_reredirects",
 ]

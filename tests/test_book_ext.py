@@ -207,3 +207,28 @@ def test_sitemap_without_published_address_warns(
         "no sitemap: set html_baseurl to the published address [book.sitemap]"
     ]
     assert not (built.outdir / "sitemap.xml").exists()
+
+
+# -- templatecache: compiled page templates kept between builds -------------------------------
+
+
+def test_templatecache_reuses_compiled_templates_until_one_changes(
+    write_project: Callable[..., Path], build: Callable[..., Built]
+) -> None:
+    layout = '{%- extends "!layout.html" %}\n{% block footer %}<p class="marker">{{ "first" }}</p>{% endblock %}\n'
+    srcdir = write_project(
+        {"index.md": "# Home\n\n```{toctree}\nbibliography\n```\n", "_templates/layout.html": layout},
+        conf=conf("templatecache", extra='templates_path = ["_templates"]\n'),
+    )
+    built = build(srcdir)
+    cache = Path(built.app.doctreedir) / "jinja"
+    compiled = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    assert len(compiled) > 1  # the layout and the theme's templates it extends
+    assert '<p class="marker">first</p>' in built.read("index.html")
+
+    again = build(srcdir)
+    assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == compiled  # read, not rewritten
+    assert again.read("index.html") == built.read("index.html")
+
+    (srcdir / "_templates" / "layout.html").write_text(layout.replace('"first"', '"second"'), encoding="utf-8")
+    assert '<p class="marker">second</p>' in build(srcdir).read("index.html")

@@ -25,6 +25,7 @@ from sphinx.builders import html as html_builder
 from sphinx.builders.epub3 import HTML_TAG, Epub3Builder
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.environment import BuildEnvironment
+from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util.osutil import relative_uri
 from sphinx.writers.latex import LaTeXTranslator
 from sphinxcontrib.bibtex import domain as bibtex_domain
@@ -137,6 +138,15 @@ def test_last_updated_by_git_keeps_commit_times_in_the_environment():
 
 
 # -- Sphinx --------------------------------------------------------------------------------
+
+
+def test_sphinx_template_environment_has_no_bytecode_cache():
+    """templatecache.py exists because Sphinx compiles every template at every build.
+
+    If this fails, Sphinx caches compiled templates itself: delete docs/_ext/templatecache.py.
+    """
+    assert "bytecode_cache" not in inspect.getsource(BuiltinTemplateLoader)
+    assert "self.environment = SandboxedEnvironment(" in inspect.getsource(BuiltinTemplateLoader.init)
 
 
 def test_env_keeps_toctree_includes(cited):
