@@ -159,6 +159,10 @@ def book_suite(work: Path, repeat: int, formats: Sequence[str], chapter: str, lo
     expected = expected_pages(build / "html", build / "doctrees" / "html", chapter)
     path = docs / f"{chapter}.md"
     original = path.read_text(encoding="utf-8")
+    floor = floor_project(book, work / "floor")
+    floor_builds = Recipe(out=floor / "_build", docs=floor / "docs", strict=False, options=("-j", "1"))
+    measure.run(floor_builds.sphinx("html"), floor / "logs" / "clean", env=floor_builds.env())
+    floor_runs: list[measure.Run] = []
     applied: set[str] = set()
     runs: dict[str, list[measure.Run]] = {}
     for round_number in range(1, repeat + 1):
@@ -171,7 +175,12 @@ def book_suite(work: Path, repeat: int, formats: Sequence[str], chapter: str, lo
             run = sphinx("html", f"incremental-{name}-{round_number}")
             runs.setdefault(name, []).append(run)
             log(f"book edit {name} {round_number}/{repeat}: {run}")
+        page = floor / "docs" / "chapter.md"
+        page.write_text(FLOOR_PAGE + (ADDED if round_number % 2 else ""), encoding="utf-8")
+        floor_runs.append(measure.run(floor_builds.sphinx("html"), floor / "logs" / f"edit-{round_number}", env=env))
+        log(f"floor edit {round_number}/{repeat}: {floor_runs[-1]}")
     path.write_text(original, encoding="utf-8")
+    result["floor"] = measure.summary(floor_runs)
     for name, edit_runs in runs.items():
         pages = expected[name]
         written = {doc for run in edit_runs for doc in run.written}
@@ -186,6 +195,26 @@ def book_suite(work: Path, repeat: int, formats: Sequence[str], chapter: str, lo
             "missing": sorted(allowed - written),
         }
     return result
+
+
+#: The chapter of the floor project, under a start page with its table of contents.
+FLOOR_PAGE = "# One chapter\n\nThe book's set-up with a single short chapter.\n"
+
+
+def floor_project(book: Path, dest: Path) -> Path:
+    """A copy of *book* with one short chapter: what any rebuild costs with the book's set-up.
+
+    The same ``conf.py``, extensions, theme and static files. Editing the chapter rewrites
+    it and the start page, as a prose edit in the book rewrites the chapter and its parent;
+    the two are measured in the same rounds.
+    """
+    _clean(dest)
+    shutil.copytree(book, dest, ignore=lambda folder, names: {"_build", "logs"} & set(names))
+    for page in (dest / "docs").rglob("*.md"):
+        page.unlink()
+    (dest / "docs" / "index.md").write_text("# The floor\n\n```{toctree}\nchapter\n```\n", encoding="utf-8")
+    (dest / "docs" / "chapter.md").write_text(FLOOR_PAGE, encoding="utf-8")
+    return dest
 
 
 # -- synthetic corpora ------------------------------------------------------------
@@ -284,4 +313,24 @@ def corpus_suite(
             "builds": {name: measure.summary(r) for name, r in runs.items()},
             "ratios": {f"{a}/{b}": _ratio(runs[a], runs[b]) for a, b in RATIOS if a in runs and b in runs},
         }
+        if {"plain", "condmech"} <= set(names):
+            results["sizes"][str(size)]["table_page"] = table_page_rebuilds(base, size, repeat, log)
     return results
+
+
+def table_page_rebuilds(base: Path, size: int, repeat: int, log: Log) -> dict[str, Any]:
+    """Incremental rebuilds after touching the table page, plain and condmech interleaved.
+
+    They rewrite the table page (plus the start page, its parent) on the environments
+    the clean builds left: what the table itself costs, apart from the chapters. In the
+    plain corpus the page holds only a paragraph.
+    """
+    runs: dict[str, list[measure.Run]] = {"plain": [], "condmech": []}
+    for round_number, order in enumerate(_rounds(repeat, list(runs)), start=1):
+        for name in order:
+            page = base / name / "src" / "table.md"
+            page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            command = measure.sphinx("html", base / name / "src", base / name / "html", base / name / "doctrees")
+            runs[name].append(measure.run(command, base / name / f"log-table-{round_number}"))
+            log(f"N={size} {name} table page {round_number}/{repeat}: {runs[name][-1]}")
+    return {name: measure.summary(r, names=True) for name, r in runs.items()}

@@ -123,6 +123,9 @@ def test_harness_measures_every_variant_and_the_table(tmp_path: Path) -> None:
     assert "condmech/plain" in size["ratios"]
     assert "condmech-book/condmech" in size["ratios"]
     assert "condmech-fastcite/plain-fastcite" in size["ratios"]
+    for name, page in size["table_page"].items():  # the table page alone: it and its parent, the start page
+        assert page["raw"][0]["read_docs"] == ["table"], name
+        assert sorted(page["raw"][0]["written_docs"]) == ["index", "table"], name
     assert [row["links"] for row in report["table"]["sizes"]] == [10, 100]
     # A fit is reported; its value is a timing, which a test does not judge (two sizes on a busy machine can
     # even give a negative slope).
@@ -145,3 +148,6 @@ def test_harness_incremental_book_rebuild(tmp_path: Path) -> None:
     assert "back/condition-mechanism-table" not in book["incremental"]["prose"]["written_docs"]
     assert "back/bibliography" in book["incremental"]["cite"]["written_docs"]
     assert "back/bibliography" not in book["incremental"]["prose"]["written_docs"]
+    # The floor: the same edit in a one-chapter copy of the book rewrites the chapter and its parent.
+    assert [run["written"] for run in book["floor"]["raw"]] == [2] * book["floor"]["runs"]
+    assert "a prose edit rebuilds in at most 0.8 s" in {t["target"] for t in report["targets"]}
