@@ -75,6 +75,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--chapter", default="conditions/osteoarthritis", help="the chapter edited for incremental builds"
     )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="start the corpus builds of a round at the same time (for 2 variants on 2 cores)",
+    )
     parser.add_argument("--work", type=Path, default=WORK, help="where corpora and builds go")
     parser.add_argument("--out", type=Path, help="where report.md and report.json go (full: benchmarks/results)")
     args = parser.parse_args(argv)
@@ -120,6 +125,7 @@ def main(argv: list[str] | None = None) -> None:
             args.links,
             log,
             args.variants,
+            together=args.together,
         )
     results["load"]["end"] = report.load()
     results["duration_s"] = round(time.perf_counter() - started, 1)

@@ -312,7 +312,9 @@ def _corpus(corpus: dict[str, Any]) -> list[str]:
         "## Synthetic corpora",
         "",
         f"Chapters of about 1,000 words with {corpus['links_per_page']} condition–mechanism links each, citations and "
-        "cross-references (`benchmarks/corpus.py`); clean HTML builds, interleaved. Variants:",
+        "cross-references (`benchmarks/corpus.py`); clean HTML builds, interleaved"
+        + (", the builds of each round started at the same time, one core each" if corpus.get("together") else "")
+        + ". Variants:",
         "",
     ]
     lines += [f"- `{name}`: {label}" for name, label in corpus["variants"].items()]

@@ -270,12 +270,18 @@ def corpus_suite(
     links: int,
     log: Log,
     variants: Sequence[str] = tuple(VARIANTS),
+    together: bool = False,
 ) -> dict[str, Any]:
-    """Clean HTML builds of each variant (of *variants*) of each size, interleaved."""
+    """Clean HTML builds of each variant (of *variants*) of each size, interleaved.
+
+    *together*: the builds of a round start at the same time (one core each), instead of
+    one after the other; for two variants on a two-core machine.
+    """
     results: dict[str, Any] = {
         "links_per_page": links,
         "variants": {k: v.label for k, v in VARIANTS.items()},
         "sizes": {},
+        "together": together,
     }
     for size in sizes:
         names = ["plain", "condmech", "todo", "needs"]
@@ -298,12 +304,14 @@ def corpus_suite(
             words[name] = generated.words
         runs: dict[str, list[measure.Run]] = {name: [] for name in names}
         for round_number, order in enumerate(_rounds(repeat, names), start=1):
+            jobs = []
             for name in order:
                 out, doctrees = base / name / "html", base / name / "doctrees"
                 _clean(out, doctrees)
-                run = measure.run(
-                    measure.sphinx("html", base / name / "src", out, doctrees), base / name / f"log-{round_number}"
-                )
+                command = measure.sphinx("html", base / name / "src", out, doctrees)
+                jobs.append((command, base / name / f"log-{round_number}"))
+            measured = measure.run_together(jobs) if together else [measure.run(*job) for job in jobs]
+            for name, run in zip(order, measured, strict=True):
                 runs[name].append(run)
                 log(f"N={size} {name} {round_number}/{repeat}: {run}")
         results["sizes"][str(size)] = {

@@ -26,7 +26,7 @@ NEEDS_ID = re.compile(r"^[A-Z0-9_]{5,}")  # sphinx-needs' default needs_id_regex
 def bench(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """The ``benchmarks`` package (it lives at the repository root and is not installed)."""
     monkeypatch.syspath_prepend(str(ROOT))
-    for module in ("corpus", "tables"):
+    for module in ("corpus", "measure", "tables"):
         importlib.import_module(f"benchmarks.{module}")
     return importlib.import_module("benchmarks")
 
@@ -152,3 +152,28 @@ def test_harness_incremental_book_rebuild(tmp_path: Path) -> None:
     # The floor: the same edit in a one-chapter copy of the book rewrites the chapter and its parent.
     assert [run["written"] for run in book["floor"]["raw"]] == [2] * book["floor"]["runs"]
     assert "a prose edit rebuilds in at most 0.8 s" in {t["target"] for t in report["targets"]}
+
+
+def _progress(name: str, pause: float = 0.0) -> list[str]:
+    """A command that waits *pause* seconds, then prints a Sphinx progress line reading *name*."""
+    code = f"import time; time.sleep({pause}); print('reading sources... [100%] {name}')"
+    return [sys.executable, "-c", code]
+
+
+def test_run_together_measures_each_job_in_its_own_order(bench: ModuleType, tmp_path: Path) -> None:
+    measure = bench.measure
+    # The first job finishes last: each result must still be the job's own.
+    runs = measure.run_together([(_progress("slow", 0.5), tmp_path / "a"), (_progress("fast"), tmp_path / "b")])
+    assert [run.read for run in runs] == [["slow"], ["fast"]]
+    assert all(run.peak_mb > 0 for run in runs)
+    failing = [sys.executable, "-c", "raise SystemExit(3)"]
+    with pytest.raises(measure.BuildFailed, match="exited with 3"):
+        measure.run_together([(_progress("other", 5), tmp_path / "c"), (failing, tmp_path / "d")])
+
+
+def test_harness_builds_a_round_together(tmp_path: Path) -> None:
+    report = _harness(tmp_path, "--suites", "corpus", "--sizes", "2", "--variants", "plain,condmech", "--together")
+    assert report["corpus"]["together"] is True
+    size = report["corpus"]["sizes"]["2"]
+    assert {name: build["raw"][0]["written"] for name, build in size["builds"].items()} == {"plain": 6, "condmech": 6}
+    assert "started at the same time" in (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
