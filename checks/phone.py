@@ -4,8 +4,9 @@ On each page and screen: the page does not scroll sideways; every tap target out
 running text is at least 24 x 24 px or has room around it (WCAG 2.2 success criterion
 2.5.8, with its inline and spacing exceptions); tapping the visible menu button opens the
 navigation dialog of pydata-sphinx-theme, whose targets pass the same test; and tapping
-a link in it loads that page. Pages are served on 127.0.0.1 and loaded in Debian's
-headless Chromium with Playwright's touch and mobile emulation.
+a link in it loads that page. Once per screen, the search button is tapped and a word
+typed: the box's magnifier must not cover the typed text. Pages are served on 127.0.0.1
+and loaded in Debian's headless Chromium with Playwright's touch and mobile emulation.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ SCREENS = (("phone", 390, 844), ("tablet", 800, 1000))
 MIN_TARGET = 24
 MENU_BUTTON = ".primary-toggle"
 MENU = "#pst-primary-sidebar-modal"
+SEARCH_BUTTON = "button[aria-label='Search']:visible"
+#: (where the search box's icon ends, where its text starts), in CSS px; None without a visible box.
+SEARCH_BOX = """() => {
+  const input = [...document.querySelectorAll('form.bd-search input[type=search]')].find(e => e.offsetParent);
+  if (!input) return null;
+  const icon = input.closest('form').querySelector('i, svg');
+  const start = input.getBoundingClientRect().left + input.clientLeft + parseFloat(getComputedStyle(input).paddingLeft);
+  return [icon ? Math.round(icon.getBoundingClientRect().right) : 0, Math.round(start)];
+}"""
 #: Milliseconds to wait for the menu to open or a tapped link to load.
 WAIT = 5000
 #: Measures the layout in the browser: (scroll width, viewport width, targets, failing targets).
@@ -104,6 +114,24 @@ def menu_problems(tab: Page, where: str) -> list[str]:
     return problems
 
 
+def search_problems(tab: Page, where: str) -> list[str]:
+    """Tap the visible search button and type a word: the search box's icon must end before the text starts."""
+    button = tab.locator(SEARCH_BUTTON)
+    if not button.count():
+        return [f"{where}: no visible search button"]
+    button.first.tap()
+    try:
+        tab.wait_for_function(f"({SEARCH_BOX})() !== null", timeout=WAIT)
+    except Error:
+        return [f"{where}: tapping the search button shows no search box"]
+    tab.keyboard.type("knee")
+    icon_end, text_start = tab.evaluate(SEARCH_BOX)
+    if icon_end > text_start:
+        return [f"{where}: the search box's icon covers the typed text (icon ends at {icon_end}px, text starts at "
+                f"{text_start}px)"]  # fmt: skip
+    return []
+
+
 def audit(browser: Browser, base: str, pages: list[str]) -> tuple[int, list[str]]:
     """Every page on every screen: (tap targets measured, problems)."""
     measured, problems = 0, []
@@ -115,6 +143,8 @@ def audit(browser: Browser, base: str, pages: list[str]) -> tuple[int, list[str]
             targets, found = layout_problems(tab, f"{name} {page}")
             measured += targets
             problems += found + menu_problems(tab, f"{name} {page}")
+        tab.goto(base + pages[0], wait_until="load")
+        problems += search_problems(tab, f"{name} {pages[0]}")
         context.close()
     return measured, problems
 
@@ -127,6 +157,6 @@ def check(book: Book) -> bool:
     screens = ", ".join(f"{name} {width}x{height}" for name, width, height in SCREENS)
     figures = (
         f"{len(pages)} pages x {len(SCREENS)} screens ({screens}, touch): {measured} tap targets measured, "
-        f"menu tapped open and a menu link followed on each; {len(problems)} problems"
+        f"menu tapped open and a menu link followed on each, search box typed in; {len(problems)} problems"
     )
     return verdict("phone", figures, problems)

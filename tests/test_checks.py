@@ -362,6 +362,29 @@ def test_phone_menu_opens_and_its_links_load(
         assert phone.menu_problems(phone_tab, "p.html") == expected
 
 
+SEARCH = (
+    '<button aria-label="Search" style="width: 44px; height: 44px" '
+    "onclick=\"document.querySelector('form').hidden = false; document.querySelector('input').focus()\">S</button>"
+    '<form class="bd-search" hidden style="position: relative; display: flex">'
+    '<i style="position: absolute; left: 8px; width: 20px; height: 20px"></i>'
+    '<input type="search" style="padding-left: {padding}px; font-size: 16px"></form>'
+)
+
+
+@pytest.mark.parametrize(("padding", "expected"), [
+    (4, ["p.html: the search box's icon covers the typed text (icon ends at 36px, text starts at 14px)"]),
+    (40, []),
+])  # fmt: skip
+def test_phone_search_box_icon_does_not_cover_the_text(
+    tmp_path: Path, phone_tab: Page, padding: int, expected: list[str]
+) -> None:
+    site = write(tmp_path, {"p.html": PHONE_PAGE.format(SEARCH.format(padding=padding))})
+    with serve(site) as base:
+        phone_tab.goto(base + "p.html")
+        assert phone.search_problems(phone_tab, "p.html") == expected
+        assert phone_tab.locator("input").input_value() == "knee"
+
+
 # -- page weight -------------------------------------------------------------------------------
 
 
