@@ -82,16 +82,25 @@ def layout_problems(tab: Page, where: str, root: str = "html") -> tuple[int, lis
     return targets, problems + [f"{where}: tap target under {MIN_TARGET}x{MIN_TARGET}px: {s}" for s in small]
 
 
+def tap_open(tab: Page, name: str, button: str, opened: str, failure: str) -> str | None:
+    """Tap the first *name* button (selector *button*); a problem unless the script *opened* then becomes true."""
+    found = tab.locator(button)
+    if not found.count():
+        return f"no visible {name} button ({button})"
+    found.first.tap()
+    try:
+        tab.wait_for_function(opened, timeout=WAIT)
+    except Error:
+        return failure
+    return None
+
+
 def menu_problems(tab: Page, where: str) -> list[str]:
     """Tap the visible menu button; the menu must open, pass the layout test, and its next link must load."""
-    button = tab.locator(f"{MENU_BUTTON}:visible")
-    if not button.count():
-        return [f"{where}: no visible menu button ({MENU_BUTTON})"]
-    button.first.tap()
-    try:
-        tab.wait_for_function(f"document.querySelector('{MENU}')?.open", timeout=WAIT)
-    except Error:
-        return [f"{where}: tapping the menu button does not open the menu"]
+    opened = f"document.querySelector('{MENU}')?.open"
+    failure = "tapping the menu button does not open the menu"
+    if problem := tap_open(tab, "menu", f"{MENU_BUTTON}:visible", opened, failure):
+        return [f"{where}: {problem}"]
     _, problems = layout_problems(tab, f"{where} (menu open)", MENU)
     links = tab.locator(f"{MENU} a[href]:visible")
     here = tab.url.split("#")[0]
@@ -116,14 +125,9 @@ def menu_problems(tab: Page, where: str) -> list[str]:
 
 def search_problems(tab: Page, where: str) -> list[str]:
     """Tap the visible search button and type a word: the search box's icon must end before the text starts."""
-    button = tab.locator(SEARCH_BUTTON)
-    if not button.count():
-        return [f"{where}: no visible search button"]
-    button.first.tap()
-    try:
-        tab.wait_for_function(f"({SEARCH_BOX})() !== null", timeout=WAIT)
-    except Error:
-        return [f"{where}: tapping the search button shows no search box"]
+    opened = f"({SEARCH_BOX})() !== null"
+    if problem := tap_open(tab, "search", SEARCH_BUTTON, opened, "tapping the search button shows no search box"):
+        return [f"{where}: {problem}"]
     tab.keyboard.type("knee")
     icon_end, text_start = tab.evaluate(SEARCH_BOX)
     if icon_end > text_start:
