@@ -171,6 +171,18 @@ def test_each_chapter_lists_exactly_the_references_it_cites(book: Book, fmt: str
     assert with_list >= 10
 
 
+def test_each_reference_list_is_in_its_page_contents(book: Book) -> None:
+    """The "Contents" beside the text (and its phone dialog) lists "References in this chapter" where it is."""
+    listed = 0
+    for path in sorted(book.html.rglob("*.html")):
+        page = _html(path)
+        has_list = bool(page.xpath("//section[@id='references-in-this-chapter']"))
+        in_contents = page.xpath("//nav[@id='pst-page-toc-nav']//a[@href='#references-in-this-chapter']")
+        assert len(in_contents) == has_list, path
+        listed += has_list
+    assert listed >= 10
+
+
 def test_pdf_keeps_only_the_book_bibliography(book: Book) -> None:
     tex = (book.root / "latex" / f"{BOOK}.tex").read_text(encoding="utf-8")
     assert "References in this chapter" not in tex

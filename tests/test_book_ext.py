@@ -232,3 +232,22 @@ def test_templatecache_reuses_compiled_templates_until_one_changes(
 
     (srcdir / "_templates" / "layout.html").write_text(layout.replace('"first"', '"second"'), encoding="utf-8")
     assert '<p class="marker">second</p>' in build(srcdir).read("index.html")
+
+
+# -- chapterrefs: the reference list in the page's contents ------------------------------------
+
+
+def test_chapter_references_are_listed_in_the_page_contents(
+    write_project: Callable[..., Path], build: Callable[..., Built]
+) -> None:
+    srcdir = write_project(
+        {"index.md": "# Home\n\n```{toctree}\nchapter\nplain\nbibliography\n```\n",
+         "chapter.md": "# Chapter\n\n## First part\n\nAs shown {cite:p}`alpha2020`.\n",
+         "plain.md": "# Plain\n\nNo sources here.\n"},
+        conf=conf("chapterrefs", extra='html_sidebars = {"**": ["localtoc.html"]}\n'),
+    )  # fmt: skip
+    built = build(srcdir)
+    assert built.warnings == []
+    contents = [text(a) for a in built.html("chapter.html").iterfind(".//div[@class='sphinxsidebarwrapper']//a")]
+    assert contents[-3:] == ["Chapter", "First part", "References in this chapter"]
+    assert "References in this chapter" not in built.read("plain.html")

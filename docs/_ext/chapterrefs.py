@@ -8,7 +8,9 @@ there, and points the page's citations at these entries. The keys are those of t
 citations as sphinxcontrib-bibtex resolved them on the page (the condition-mechanism
 tables included), so the list holds exactly what the reader saw. HTML-format builders
 only (HTML and EPUB): the PDF keeps the book's bibliography. The entries are not
-citation targets, so sphinxcontrib-bibtex sees no duplicate citations.
+citation targets, so sphinxcontrib-bibtex sees no duplicate citations. The section is
+also listed in the page's own contents (the "Contents" column of the website), which
+Sphinx otherwise takes from the sections the page had when it was read.
 
 Works around sphinxcontrib-bibtex (2.7), which has no per-page list that links to one
 shared bibliography (a second ``bibliography`` directive per page would make duplicate
@@ -24,13 +26,16 @@ from typing import Any, cast
 
 from docutils import nodes
 from pybtex.plugin import find_plugin
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.environment.adapters.toctree import document_toc
 from sphinx.util.nodes import make_refnode
 from sphinxcontrib.bibtex.domain import BibtexDomain, Citation
 from sphinxcontrib.bibtex.transforms import node_text_transform
 
 TITLE = "References in this chapter"
+SECTION_ID = nodes.make_id(TITLE)
 BACKEND = find_plugin("pybtex.backends", "docutils")()
 
 
@@ -65,7 +70,7 @@ def _section(
         item = nodes.list_item("", entry, ids=[ident])
         document.set_id(item)
         entries += item
-    return nodes.section("", nodes.title(TITLE, TITLE), entries, ids=[nodes.make_id(TITLE)])
+    return nodes.section("", nodes.title(TITLE, TITLE), entries, ids=[SECTION_ID])
 
 
 def add_chapter_references(app: Sphinx, document: nodes.document, docname: str) -> None:
@@ -95,7 +100,28 @@ def add_chapter_references(app: Sphinx, document: nodes.document, docname: str) 
         del ref["refuri"]
 
 
+def list_in_page_contents(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """``html-page-context``: the page's contents ("toc") with the section last among the chapter's sections."""
+    added = doctree is not None and any(SECTION_ID in s["ids"] for s in doctree.findall(nodes.section))
+    if not added or "toc" not in context:
+        return
+    toc = document_toc(app.env, pagename, app.builder.tags)
+    chapter = next(iter(toc.findall(nodes.list_item)), None)
+    if chapter is None:
+        return
+    sections = next((child for child in chapter.children if isinstance(child, nodes.bullet_list)), None)
+    if sections is None:
+        sections = nodes.bullet_list()
+        chapter += sections
+    link = nodes.reference("", TITLE, internal=True, refuri=f"#{SECTION_ID}", anchorname=f"#{SECTION_ID}")
+    sections += nodes.list_item("", addnodes.compact_paragraph("", "", link))
+    context["toc"] = app.builder.render_partial(toc)["fragment"]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.bibtex")
     app.connect("doctree-resolved", add_chapter_references)
+    app.connect("html-page-context", list_in_page_contents)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
