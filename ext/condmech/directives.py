@@ -128,6 +128,13 @@ class _CmDirective(SphinxDirective):
             return ""
         return value
 
+    def argument_id(self, what: str) -> str:
+        """The *what* id given as the directive's argument, checked; '' after a warning when there is none."""
+        if not self.arguments:
+            self.warn(f"{self.name} needs a {what} id argument", "missing_option", self.get_location())
+            return ""
+        return self.checked_id(self.arguments[0].strip(), what)
+
     def body(self) -> list[nodes.Node]:
         return self.parse_content_to_nodes(allow_section_headings=False) if self.content else []
 
@@ -215,9 +222,7 @@ class DefinitionDirective(_CmDirective):
 
     def run(self) -> list[nodes.Node]:
         misspelt = self.check_options()
-        ident = self.checked_id(self.arguments[0].strip() if self.arguments else "", self.kind)
-        if not self.arguments:
-            warn(f"cm:{self.kind} needs an id argument", "missing_option", self.get_location())
+        ident = self.argument_id(self.kind)
         if not ident:
             return [nodes.container("", *self.body(), classes=["cm-definition"])]
         name = self.option("name")
@@ -411,9 +416,7 @@ class SummaryDirective(_TableDirective):
 
     def run(self) -> list[nodes.Node]:
         self.check_options()
-        condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
-        if not self.arguments:
-            warn(f"{self.name} needs a condition id argument", "missing_option", self.get_location())
+        condition = self.argument_id("condition")
         if not condition:
             return []
         return [self.placeholder(self.view, condition, "")]

@@ -38,9 +38,7 @@ class StatusDirective(_CmDirective):
 
     def run(self) -> list[nodes.Node]:
         misspelt = self.check_options()
-        condition = self.checked_id(self.arguments[0].strip() if self.arguments else "", "condition")
-        if not self.arguments:
-            self.warn("cm:status needs a condition id argument", "missing_option", self.get_location())
+        condition = self.argument_id("condition")
         recorded = self.has_required(("as-of", "summary"), misspelt) and bool(condition)
         as_of = self.option("as-of")
         if as_of and dates.parse(as_of) is None:
