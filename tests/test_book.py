@@ -442,6 +442,16 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
     assert narrow["display"] == "block" and narrow["capRight"] <= narrow["view"], narrow
 
 
+def test_epub_address_footnotes_wrap_on_narrow_screens(book: Book) -> None:
+    """``epub_show_urls = "footnote"`` prints each address as plain text; the EPUB's CSS lets it wrap."""
+    with zipfile.ZipFile(book.epub) as epub:
+        xhtml = epub.read("safety-and-regulation.xhtml").decode("utf-8")
+        css = epub.read("_static/epub.css").decode("utf-8")
+    assert re.search(r'<aside class="footnote[^"]*"[^>]*>.*?<p>https://', xhtml, flags=re.DOTALL)
+    rule = re.search(r"([^{}]*)\{[^}]*overflow-wrap: anywhere[^}]*\}", css.split("/* Long addresses")[1])
+    assert rule and "aside.footnote p" in rule.group(1)
+
+
 def test_pdf_table_is_numbered_in_the_appendix(book: Book) -> None:
     text = "\n".join(page.extract_text() for page in PdfReader(book.pdf).pages)
     assert "Table A.1: Stem cells for pain: the evidence for each condition" in text
