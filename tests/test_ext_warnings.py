@@ -167,9 +167,11 @@ CASES = {
     "cite-braces-rst": ("case.rst", rst("link", **link(cite="{alpha2020}")), "condmech.invalid_citation", 8),
     "cite-quote-rst": ("case.rst", rst("link", **link(cite='"alpha2020"')), "condmech.invalid_citation", 8),
     # case 6: a misspelt option is one warning at its line (MyST dropped it; rST refused the directive)
+    # codespell:ignore-begin: misspelt options are the cases under test
     "misspelt-option": ("case.md", myst("link", **link(level="", levle="rct")), "condmech.unknown_option", 8),
     "misspelt-option-rst": ("case.rst", rst("link", **link(level="", levle="rct")), "condmech.unknown_option", 9),
     "misspelt-table-option": ("case.md", myst("matrix", veiw="list"), "condmech.unknown_option", 4),
+    # codespell:ignore-end
     # case 7: direction controls would show a name reversed
     "bidi-name": ("case.md", myst("condition", "back", name="Back\u202e pain"), "condmech.invalid_character", 4),
     "bidi-note-rst": ("case.rst", rst("link", **link(note="ok\u202dnote")), "condmech.invalid_character", 10),
@@ -238,10 +240,12 @@ def test_bad_input_warns_once(write_project, build, filename, text, kind, line):
         ({"condition": "kne"}, "unknown condition 'kne' in cm:link; did you mean 'knee'?"),
         ({"mechanism": "paracrin"}, "unknown mechanism 'paracrin' in cm:link; did you mean 'paracrine'?"),
         ({"level": "rtc"}, "unknown evidence level 'rtc'; did you mean 'rct'?"),
+        # codespell:ignore-begin: misspelt options are the cases under test
         ({"finding": "postive"}, "did you mean 'positive'?"),
         ({"cite": "alpha2002"}, "citation key 'alpha2002' is not in refs.bib; did you mean 'alpha2020'?"),
         ({"cite": "{alpha2020}"}, "did you mean 'alpha2020'?"),
         ({"level": "", "levle": "rct"}, "cm:link has no option :levle:; did you mean 'level'?"),
+        # codespell:ignore-end
     ],
 )
 def test_warnings_suggest_the_nearest_value_and_mark_the_link(write_project, build, changes, hint):
