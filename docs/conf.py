@@ -209,7 +209,9 @@ epub_theme = "epub"
 epub_cover = ("_static/cover.png", "")
 epub_show_urls = "footnote"
 epub_exclude_files = ["search.html", "_static/condmech.css.map"]
-epub_css_files = ["epub.css"]
+# Not "epub.css": that is the epub theme's own stylesheet, which a file of the same name
+# would replace (tables without borders, plain box titles) and link twice.
+epub_css_files = ["book-epub.css"]
 epub_description = "An evidence-checked guide to what is and is not known about stem cell therapy for pain."
 epub_use_index = True
 # Accessibility metadata (schema.org terms, as EPUB Accessibility 1.1 asks) for

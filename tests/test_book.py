@@ -442,11 +442,21 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
     assert narrow["display"] == "block" and narrow["capRight"] <= narrow["view"], narrow
 
 
+def test_epub_keeps_the_theme_stylesheet(book: Book) -> None:
+    """The book's EPUB CSS has its own name, so the epub theme's ``epub.css`` (table borders, box titles) stays."""
+    with zipfile.ZipFile(book.epub) as epub:
+        xhtml = epub.read("conditions/osteoarthritis.xhtml").decode("utf-8")
+        theme = epub.read("_static/epub.css").decode("utf-8")
+    links = re.findall(r'<link rel="stylesheet"[^>]*href="\.\./_static/([^"]+)"', xhtml)
+    assert links.count("epub.css") == 1 and links.count("book-epub.css") == 1, links
+    assert "table.docutils {" in theme and "p.admonition-title {" in theme
+
+
 def test_epub_address_footnotes_wrap_on_narrow_screens(book: Book) -> None:
     """``epub_show_urls = "footnote"`` prints each address as plain text; the EPUB's CSS lets it wrap."""
     with zipfile.ZipFile(book.epub) as epub:
         xhtml = epub.read("safety-and-regulation.xhtml").decode("utf-8")
-        css = epub.read("_static/epub.css").decode("utf-8")
+        css = epub.read("_static/book-epub.css").decode("utf-8")
     assert re.search(r'<aside class="footnote[^"]*"[^>]*>.*?<p>https://', xhtml, flags=re.DOTALL)
     rule = re.search(r"([^{}]*)\{[^}]*overflow-wrap: anywhere[^}]*\}", css.split("/* Long addresses")[1])
     assert rule and "aside.footnote p" in rule.group(1)
@@ -463,7 +473,7 @@ def test_epub_table_is_stacked_for_narrow_screens(book: Book) -> None:
 
     with zipfile.ZipFile(book.epub) as epub:
         xhtml = epub.read("back/condition-mechanism-table.xhtml").decode("utf-8")
-        css = epub.read("_static/epub.css").decode("utf-8")
+        css = epub.read("_static/book-epub.css").decode("utf-8")
     table = xhtml[xhtml.index('<table class="cm-overview') : xhtml.index("</table>")]
     assert table.count('<span class="cm-cell-label">') == 6 * 4  # every answer has its label
     assert re.search(r"table\.cm-overview tbody tr \{[^}]*\}", css) and "display: block" in css
