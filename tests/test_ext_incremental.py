@@ -301,3 +301,45 @@ def test_export_formats_switched_off_and_on_again(copy_root, build):
         assert built.warnings == []
         results.append((exports(built)["json"] is not None, "JSON</a>" in bodies(built.outdir)["table"]))
     assert results == [(True, True), (False, False), (True, True)]
+
+
+#: 2028-01-01 00:00 UTC: more than a year after every date in the test-incremental root.
+LATER_EPOCH = "1830297600"
+
+
+def kinds(built) -> list[str]:
+    """The sorted warnings of *built*, without their temporary folder."""
+    return sorted(line.replace(str(built.app.srcdir), "<src>") for line in built.warnings)
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_moving_the_build_date_alone_reports_what_a_clean_build_does(copy_root, build, tmp_path, monkeypatch, parallel):
+    """Issue 21, fault 2: only SOURCE_DATE_EPOCH moves; the dated pages are read again, so their checks run."""
+    src = copy_root("incremental")
+    assert build(src, parallel=parallel).warnings == []
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", LATER_EPOCH)
+    again = build(src, freshenv=False, parallel=parallel)
+    fresh = build(fresh_copy(src, tmp_path / "fresh"))
+    assert [w.rsplit("[", 1)[1] for w in kinds(again)] == ["condmech.review_overdue]", "condmech.status_outdated]"]
+    assert [w.split(": ", 1)[1] for w in kinds(again)] == [w.split(": ", 1)[1] for w in kinds(fresh)]
+    assert {"ch1", "ch2"} <= set(again.app.cm_test_events["written"])
+    assert build(src, freshenv=False, parallel=parallel).app.cm_test_events["written"] == []  # same date: nothing
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
+    assert build(src, freshenv=False, parallel=parallel).warnings == []
+
+
+@pytest.mark.parametrize(("before", "after"), [("overview", "transposed"), ("transposed", "overview")])
+def test_changing_the_table_view_to_or_from_overview_rewrites_the_key_messages(
+    copy_root, build, tmp_path, before, after
+):
+    """Issue 21, fault 3: key messages link to the overview table's row only while there is one."""
+    src = copy_root("incremental")
+    edit(src / "table.md", ":view: overview", f":view: {before}")
+    build(src)
+    edit(src / "table.md", f":view: {before}", f":view: {after}")
+    again = build(src, freshenv=False)
+    fresh = build(fresh_copy(src, tmp_path / "fresh"))
+    assert again.warnings == fresh.warnings == []
+    assert {"table", "keys"} <= set(again.app.cm_test_events["written"])
+    assert bodies(again.outdir) == bodies(fresh.outdir)
+    assert ("table.html#" in bodies(again.outdir)["keys"]) is (after == "overview")

@@ -113,7 +113,13 @@ CASES = {
     "effect-missing-outcome": ("case.md", myst("effect", **effect(outcome="")), "condmech.missing_option", 3),
     "effect-unknown-level-rst": ("case.rst", rst("effect", **effect(level="strong")), "condmech.unknown_level", 7),
     "effect-unknown-finding": ("case.md", myst("effect", **effect(finding="great")), "condmech.unknown_finding", 7),
-    "effect-unknown-condition": ("case.md", myst("effect", **effect(condition="nosuch")), "condmech.unknown_id", 3),
+    "effect-unknown-condition": ("case.md", myst("effect", **effect(condition="nosuch")), "condmech.unknown_id", 4),
+    "harm-unknown-condition-rst": (
+        "case.rst",
+        rst("harm", condition="nosuch", level="rct", cite="alpha2020"),
+        "condmech.unknown_id",
+        5,
+    ),
     "effect-without-citation": ("case.md", myst("effect", **effect(cite="")), "condmech.no_citation", 3),
     "harm-missing-level": ("case.md", myst("harm", condition="knee", cite="alpha2020"), "condmech.missing_option", 3),
     "harm-id-with-space": (
@@ -143,6 +149,33 @@ CASES = {
     "reviewed-bad-date": ("case.md", myst("reviewed", "2026-13-01"), "condmech.invalid_date", 3),
     "reviewed-missing-date": ("case.rst", rst("reviewed"), "condmech.missing_option", 4),
     "reviewed-overdue": ("case.md", myst("reviewed", "2025-11-30"), "condmech.review_overdue", 3),
+    # issue 21: dates after the build date (far-future placeholders crashed the date arithmetic)
+    "reviewed-future": ("case.md", myst("reviewed", "2026-12-02"), "condmech.invalid_date", 3),
+    "reviewed-far-future": ("case.md", myst("reviewed", "9999-06-01"), "condmech.invalid_date", 3),
+    "reviewed-far-future-rst": ("case.rst", rst("reviewed", "9999-12-31"), "condmech.invalid_date", 4),
+    "status-future": ("case.md", myst("status", "knee", **status(as_of="2027-01-01")), "condmech.invalid_date", 3),
+    "status-far-future-rst": (
+        "case.rst",
+        rst("status", "knee", **status(as_of="9999-12-31")),
+        "condmech.invalid_date",
+        4,
+    ),
+    # issue 21: cm:reviewed and cm:key-messages check their options like the others
+    "reviewed-unknown-option": ("case.md", myst("reviewed", "2026-11-01", by="me"), "condmech.unknown_option", 4),
+    "reviewed-unknown-option-rst": ("case.rst", rst("reviewed", "2026-11-01", by="me"), "condmech.unknown_option", 5),
+    "key-messages-unknown-option": ("case.md", myst("key-messages", "knee", view="x"), "condmech.unknown_option", 4),
+    "reviewed-twice": (
+        "case.md",
+        myst("reviewed", "2026-11-01") + "\n" + myst("reviewed", "2026-11-02").split("\n", 2)[2],
+        "condmech.duplicate_status",
+        6,
+    ),
+    "reviewed-twice-rst": (
+        "case.rst",
+        rst("reviewed", "2026-11-01") + "\n" + rst("reviewed", "2026-11-02").split("\n", 3)[3],
+        "condmech.duplicate_status",
+        6,
+    ),
     "key-messages-unknown-condition": ("case.md", myst("key-messages", "nosuch"), "condmech.unknown_id", 3),
     "key-messages-missing-condition": ("case.md", myst("key-messages"), "condmech.missing_option", 3),
     "short-label-too-long": (
@@ -175,6 +208,23 @@ CASES = {
     # case 7: direction controls would show a name reversed
     "bidi-name": ("case.md", myst("condition", "back", name="Back\u202e pain"), "condmech.invalid_character", 4),
     "bidi-note-rst": ("case.rst", rst("link", **link(note="ok\u202dnote")), "condmech.invalid_character", 10),
+    # issue 21: control characters would reach the page, the EPUB's XHTML and the CSV
+    "bel-note": ("case.md", myst("link", **link(note="ok\x07note")), "condmech.invalid_character", 9),
+    "esc-name-rst": ("case.rst", rst("condition", "back", name="Back\x1b[31m pain"), "condmech.invalid_character", 5),
+    # issue 21: two effects or harms that would share an anchor
+    "effect-duplicate-anchor": (
+        "case.md",
+        myst("effect", **effect()) + myst("effect", **effect())[len("# Case\n") :],
+        "condmech.duplicate_anchor",
+        13,
+    ),
+    "harm-duplicate-anchor-rst": (
+        "case.rst",
+        rst("harm", condition="knee", level="rct", cite="alpha2020")
+        + rst("harm", condition="knee", level="rct", cite="alpha2020")[len("Case\n====\n") :],
+        "condmech.duplicate_anchor",
+        11,
+    ),
     # case 9: two links that would share an anchor
     "duplicate-anchor": (
         "case.md",

@@ -40,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("condmech.css")
     app.connect("builder-inited", _add_static)
     app.connect("builder-inited", domain.note_builder)
+    app.connect("env-get-outdated", domain.dated_documents)
     app.connect("env-before-read-docs", domain.note_read_docs)
     app.connect("env-updated", domain.outdated_documents)
     app.connect("warn-missing-reference", domain.warn_unknown_reference)

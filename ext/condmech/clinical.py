@@ -11,7 +11,6 @@ from typing import ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
 from .directives import CITE_SPLIT, AnyOption, _CmDirective
@@ -31,6 +30,7 @@ class HarmDirective(_CmDirective):
             "level": directives.unchanged,
             "cite": directives.unchanged,
             "note": directives.unchanged,
+            "anchor": directives.unchanged,
         }
     )
 
@@ -47,15 +47,13 @@ class HarmDirective(_CmDirective):
         keys = self.citations()
         if not (recorded and condition and level and outcomes is not None) or (self.kind == "effect" and not finding):
             return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-effect"])]
-        # stable like a link's anchor: it does not move when other declarations are added above
-        anchor = nodes.make_id("-".join([f"cm-{self.kind}", condition, level.id, *keys[:1]]))
-        if anchor in self.state.document.ids:
-            anchor = make_id(self.env, self.state.document, f"cm-{self.kind}")
+        anchor = self.stable_anchor(f"cm-{self.kind}", condition, level.id, *keys[:1])
         node = cm_effect(
             "", ids=[anchor], classes=["cm-effect", f"cm-{self.kind}"],
             kind=self.kind, condition=condition, outcomes=list(outcomes), level=level.id,
             finding=finding.id if finding else "", citations=keys, note=self.option("note"),
             docname=self.env.current_document.docname, line=self.lineno, recorded=True,
+            condition_line=self.option_line("condition"),
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)

@@ -24,9 +24,15 @@ def parse(value: str) -> dt.date | None:
 
 
 def add_months(date: dt.date, months: int) -> dt.date:
-    """*date* plus *months*, on the last day of the month where the day does not exist."""
+    """*date* plus *months*, on the last day of the month where the day does not exist.
+
+    Saturates at ``date.min`` and ``date.max`` (years 1 and 9999): a placeholder date such as
+    9999-06-01 or a huge review interval must not crash the build.
+    """
     index = date.month - 1 + months
     year, month = date.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return dt.date.max if year > dt.MAXYEAR else dt.date.min
     return date.replace(year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1]))
 
 

@@ -25,7 +25,7 @@ from sphinx.util.typing import OptionSpec
 
 from . import citations
 from .config import ID_RE, CmConfig, get_config
-from .model import BIDI_CONTROLS, Finding, Kind, Level
+from .model import BIDI_CONTROLS, CONTROL_CHARACTERS, Finding, Kind, Level
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder
 from .render import problem_marker
 from .warnings import WARNING_TYPE, Subtype, nearest, suggest, warn
@@ -43,6 +43,11 @@ class AnyOption(dict[str, Callable[[str], Any]]):
 
     def __missing__(self, key: str) -> Callable[[str], Any]:
         return directives.unchanged
+
+    def __bool__(self) -> bool:
+        """True even when empty: both parsers read options only if the spec is truthy (else the
+        option line is a parser error in MyST, and in rST it joins the argument)."""
+        return True
 
 
 class _CmDirective(SphinxDirective):
@@ -85,10 +90,15 @@ class _CmDirective(SphinxDirective):
         absence is then not reported a second time.
         """
         for name, value in self.options.items():
-            if isinstance(value, str) and BIDI_CONTROLS.search(value):
-                message = f":{name}: contains invisible text-direction characters (such as U+202E); they are removed"
-                self.warn(message, "invalid_character", self.option_location(name))
-                self.options[name] = BIDI_CONTROLS.sub("", value)
+            for pattern, what in (
+                (BIDI_CONTROLS, "invisible text-direction characters (such as U+202E)"),
+                (CONTROL_CHARACTERS, "control characters (such as BEL or ESC)"),
+            ):
+                if isinstance(value, str) and pattern.search(value):
+                    self.warn(
+                        f":{name}: contains {what}; they are removed", "invalid_character", self.option_location(name)
+                    )
+                    self.options[name] = value = pattern.sub("", value)
         resembled: set[str] = set()
         for name in [name for name in self.options if name not in self.option_spec]:
             hint = suggest(name, self.option_spec, "options")
@@ -134,6 +144,19 @@ class _CmDirective(SphinxDirective):
             self.warn(f"{self.name} needs a {what} id argument", "missing_option", self.get_location())
             return ""
         return self.checked_id(self.arguments[0].strip(), what)
+
+    def stable_anchor(self, prefix: str, *parts: str) -> str:
+        """``:anchor:``, else *prefix* and *parts* joined: an id that does not move when other
+        declarations are added above. If the page already has it, a ``duplicate_anchor`` warning
+        and a serial id (``<prefix>-<n>``)."""
+        explicit = self.checked_id(self.option("anchor"), "anchor", "anchor")
+        anchor = explicit or nodes.make_id("-".join([prefix, *parts]))
+        if anchor in self.state.document.ids:
+            what = self.name.split(":")[-1]
+            message = f"another element of this page has the anchor {anchor!r}; give this {what} its own :anchor:"
+            self.warn(message, "duplicate_anchor", self.option_location("anchor"))
+            anchor = make_id(self.env, self.state.document, prefix)
+        return anchor
 
     def body(self) -> list[nodes.Node]:
         return self.parse_content_to_nodes(allow_section_headings=False) if self.content else []
@@ -308,14 +331,8 @@ class LinkDirective(_CmDirective):
         what earlier editions used (``cm-link-<condition>-<mechanism>`` for the first
         link of a pair in the page, ``cm-link-<n>`` after it), so old deep links still land.
         """
-        document = self.state.document
-        explicit = self.checked_id(self.option("anchor"), "anchor", "anchor")
-        anchor = explicit or nodes.make_id("-".join(["cm-link", condition, mechanism, level, *keys[:1]]))
-        if anchor in document.ids:
-            message = f"another element of this page has the anchor {anchor!r}; give this link its own :anchor:"
-            self.warn(message, "duplicate_anchor", self.option_location("anchor"))
-            anchor = make_id(self.env, document, "cm-link")
-        old = make_id(self.env, document, "cm-link", f"{condition}-{mechanism}")
+        anchor = self.stable_anchor("cm-link", condition, mechanism, level, *keys[:1])
+        old = make_id(self.env, self.state.document, "cm-link", f"{condition}-{mechanism}")
         return [anchor, old]
 
     def run(self) -> list[nodes.Node]:

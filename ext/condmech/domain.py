@@ -83,7 +83,7 @@ def _effect(node: cm_effect, docname: str) -> Effect:
     return Effect(
         node["kind"], node["condition"], tuple(node["outcomes"]), node["level"], node["finding"],
         tuple(node["citations"]), node["note"], docname, node["ids"][0], node["line"], _section_title(node),
-        _only(node),
+        _only(node), node["condition_line"],
     )  # fmt: skip
 
 
@@ -290,6 +290,10 @@ class CondMechDomain(Domain):
         """Every table or summary request, by docname then line."""
         return list(self._all("tables"))
 
+    def overview_table(self) -> TableRequest | None:
+        """The book's overview table (the first unfiltered one), whose rows key messages link to."""
+        return next((t for t in self._all("tables") if t.view == "overview" and not t.condition), None)
+
     def matrix(self, filters: tuple[str, str, str] = ("", "", "")) -> matrix.Matrix:
         """The matrix model for *filters* (see :attr:`TableRequest.filters`; none: the whole book's).
 
@@ -347,14 +351,18 @@ class CondMechDomain(Domain):
         The book order of the documents with facts (rows, columns and "first
         definition wins" follow it), the winning definitions, the citations as
         sphinxcontrib-bibtex formatted them (labels, tooltips and anchors change when
-        the .bib changes, without any document being re-read) and the ``cm_*``
+        the .bib changes, without any document being re-read), the ``cm_*``
         configuration (the export settings are not ``env`` values, so changing them
-        re-reads nothing).
+        re-reads nothing) and the page of the overview table (key messages link to its rows).
         """
         facts = self.data["definitions"].keys() | self.data["assertions"].keys()
         order = tuple(docname for docname in self.order if docname in facts)
         winners = {key: (d.docname, d.anchor, d.name, d.short) for key, d in self.winners.items()}
-        return order, winners, citations.formatted(self.env), get_config(self.env.config)
+        overview = self.overview_table()
+        return (
+            order, winners, citations.formatted(self.env), get_config(self.env.config),
+            overview.docname if overview else None,
+        )  # fmt: skip
 
     def citations_changed(self, read: set[str]) -> bool:
         """Whether a purged or newly read document cites other keys than before.
@@ -416,16 +424,18 @@ class CondMechDomain(Domain):
         for effect in self._all("effects"):
             if ("condition", effect.condition) not in self.winners:
                 warn(
-                    f"unknown condition {effect.condition!r} in cm:{effect.kind}",
+                    f"unknown condition {effect.condition!r} in cm:{effect.kind}"
+                    + self.suggest("condition", effect.condition),
                     "unknown_id",
-                    (effect.docname, effect.line),
+                    (effect.docname, effect.condition_line or effect.line),
                 )
         first = self.statuses()
         for status in self._all("statuses"):
             if ("condition", status.condition) not in self.winners:
-                warn(
-                    f"unknown condition {status.condition!r} in cm:status", "unknown_id", (status.docname, status.line)
+                message = (
+                    f"unknown condition {status.condition!r} in cm:status{self.suggest('condition', status.condition)}"
                 )
+                warn(message, "unknown_id", (status.docname, status.line))
             elif first[status.condition] is not status:
                 winner = first[status.condition]
                 warn(
@@ -436,13 +446,20 @@ class CondMechDomain(Domain):
                 )
 
     def _check_dates(self, months: int, required: tuple[str, ...]) -> None:
-        """Statuses and reviews against the build date; pages that need a review date."""
+        """Statuses and reviews against the build date (neither may be after it); pages that need a review date."""
         today = dates.build_date()
         oldest = dates.add_months(today, -months)
         for status in self.statuses().values():
             as_of = dates.parse(status.as_of)
             assert as_of is not None
-            if as_of < oldest:
+            if as_of > today:
+                warn(
+                    f"the status of {status.condition!r} is as of {status.as_of}, after the build date "
+                    f"({today.isoformat()}): write the date it was checked",
+                    "invalid_date",
+                    (status.docname, status.line),
+                )
+            elif as_of < oldest:
                 warn(
                     f"the status of {status.condition!r} is as of {status.as_of}, more than {months} months "
                     "before the build date: check it again and update :as-of:",
@@ -450,22 +467,23 @@ class CondMechDomain(Domain):
                     (status.docname, status.line),
                 )
         for docname in sorted(self.data["reviews"]):
-            first, *others = sorted(self.data["reviews"][docname], key=lambda r: r.line)
-            for other in others:
-                warn(
-                    f"second cm:reviewed on this page; the first, at line {first.line}, is used",
-                    "duplicate_status",
-                    (docname, other.line),
-                )
-            reviewed = dates.parse(first.date)
-            assert reviewed is not None
-            if dates.add_months(reviewed, months) < today:
-                warn(
-                    f"the next review of this page was due on {dates.add_months(reviewed, months).isoformat()}: "
-                    "review it and update cm:reviewed",
-                    "review_overdue",
-                    (docname, first.line),
-                )
+            for review in self.data["reviews"][docname]:  # one per page (cm:reviewed refuses a second)
+                reviewed = dates.parse(review.date)
+                assert reviewed is not None
+                due = dates.add_months(reviewed, months)
+                if reviewed > today:
+                    warn(
+                        f"this page's review date {review.date} is after the build date ({today.isoformat()}): "
+                        "write the day the review was done",
+                        "invalid_date",
+                        (docname, review.line),
+                    )
+                elif due < today:
+                    warn(
+                        f"the next review of this page was due on {due.isoformat()}: review it and update cm:reviewed",
+                        "review_overdue",
+                        (docname, review.line),
+                    )
         for docname in sorted(self.env.found_docs):
             if docname not in self.data["reviews"] and any(fnmatch.fnmatchcase(docname, p) for p in required):
                 warn(
@@ -584,6 +602,22 @@ def note_builder(app: Sphinx) -> None:
     domain = get_domain(app.env)
     domain.tags = app.tags
     domain.builder_format = app.builder.format
+
+
+def dated_documents(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: when the build date moved, the pages with a status or review date.
+
+    Their date checks depend on the build date (``SOURCE_DATE_EPOCH``), not only on their
+    sources, so an incremental build reads them again and reports what a clean one would.
+    """
+    domain = get_domain(env)
+    today = dates.build_date().isoformat()
+    previous, domain.data["build_date"] = domain.data.get("build_date"), today
+    if previous is None or previous == today:
+        return []
+    return sorted(domain.data["statuses"].keys() | domain.data["reviews"].keys())
 
 
 def note_read_docs(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

@@ -92,6 +92,8 @@ class Effect(NamedTuple):
     section: str
     #: Expressions of the ``only`` directives around it (as for a link).
     only: tuple[str, ...] = ()
+    #: Line of the ``:condition:`` option, for warnings (0: the directive's line).
+    condition_line: int = 0
 
 
 class Status(NamedTuple):
@@ -150,3 +152,6 @@ def facts_key(
 #: Invisible bidirectional controls (embeddings, overrides, isolates, marks): a name holding
 #: U+202E displays reversed in a browser or spreadsheet, so they never reach the book or export.
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: C0 and C1 control characters other than tab and line breaks (BEL, ESC, ...): invisible in a page,
+#: not allowed in XHTML (EPUB), and in a terminal or spreadsheet they can act rather than show.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -27,12 +27,18 @@ class ReviewedDirective(_CmDirective):
     def run(self) -> list[nodes.Node]:
         self.check_options()
         value = self.arguments[0].strip() if self.arguments else ""
+        first = self.env.current_document.get("cm:reviewed")
+        if first is not None:  # one date per page: a second one would contradict the first
+            message = f"second cm:reviewed on this page; the first, at line {first}, is used"
+            self.warn(message, "duplicate_status", self.get_location())
+            return self.problem_marker()
         if not value:
             self.warn("cm:reviewed needs a date argument (YYYY-MM-DD)", "missing_option", self.get_location())
-            return []
+            return self.problem_marker()
         if dates.parse(value) is None:
             self.warn(f"invalid review date {value!r}: write YYYY-MM-DD", "invalid_date", self.get_location())
-            return []
+            return self.problem_marker()
+        self.env.current_document["cm:reviewed"] = self.lineno
         text = review_text(value, self.cm_config.review_interval_months)
         node = cm_review("", nodes.paragraph(text, text), classes=["cm-review-dates"], date=value, line=self.lineno)
         self.set_source_info(node)

@@ -41,7 +41,7 @@ class BuildTables(SphinxPostTransform):
         domain = get_domain(self.env)
         cfg = get_config(self.config)
         known = citations.known_keys(self.env)
-        overview = next((t for t in domain.tables() if t.view == "overview" and not t.condition), None)
+        overview = domain.overview_table()
         for node in placeholders:
             request = TableRequest.from_node(node, node["docname"])
             matrix = domain.matrix(request.filters)

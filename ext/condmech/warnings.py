@@ -70,10 +70,10 @@ SUBTYPES: dict[Subtype, str] = {
     "check it again.",
     "review_missing": "A page that ``cm_review_required`` lists has no ``cm:reviewed`` date.",
     "review_overdue": "A page's next review date (``cm:reviewed`` plus the review interval) has passed.",
-    "invalid_character": "A name, label or note contains invisible text-direction characters (such as U+202E, "
-    "which shows text reversed); they are removed.",
-    "duplicate_anchor": "Two links in one page would get the same anchor (same pair, level and first key); give "
-    "one an ``:anchor:``.",
+    "invalid_character": "An option (a name, label or note) contains invisible text-direction characters (such as "
+    "U+202E, which shows text reversed) or control characters (such as BEL or ESC); they are removed.",
+    "duplicate_anchor": "Two links, two effects or two harms in one page would get the same anchor (same "
+    "condition, mechanism for a link, level and first key); give one an ``:anchor:``.",
 }
 
 logger = logging.getLogger(__name__)
