@@ -177,6 +177,19 @@ latex_elements = {
 % "Table 1.1"; in the appendix use the chapter's own number (A.1).
 \g@addto@macro\appendix{\renewcommand{\thetable}{\thechapter.\arabic{table}}%
   \renewcommand{\thefigure}{\thechapter.\arabic{figure}}}
+% Every page of the book opens a new PDF page, also the condition chapters (sections of
+% chapter 4): Sphinx starts each included document with \sphinxstepscope.
+\g@addto@macro\sphinxstepscope{\clearpage}
+% A heading keeps a few lines of its text below it: none is stranded at a page foot
+% (Sphinx's boxes and tables after a heading would let it).
+\AtBeginDocument{\pretocmd{\section}{\needspace{6\baselineskip}}{}{}%
+  \pretocmd{\subsection}{\needspace{5\baselineskip}}{}{}%
+  \pretocmd{\subsubsection}{\needspace{4\baselineskip}}{}{}}
+% h3 (subsubsection) in black, so that it does not look like an h2 (subsection) in blue.
+\titleformat{\subsubsection}{\normalsize\py@HeaderFamily}{\thesubsubsection}{0.5em}{}
+% A box that must not split across pages (the condition chapters' key messages).
+\newenvironment{sphinxclasscm-unbreakable}%
+  {\par\noindent\begin{minipage}{\linewidth}}{\end{minipage}\par\medskip}
 \makeatother
 """,
     "hyperref": r"""
@@ -190,6 +203,8 @@ latex_elements = {
     "sphinxsetup": (
         "TitleColor={rgb}{0.10,0.30,0.45}, InnerLinkColor={rgb}{0.10,0.30,0.55}, OuterLinkColor={rgb}{0.45,0.10,0.35}"
     ),
+    # Sphinx names the contents page after the first toctree's caption ("Front matter").
+    "tableofcontents": r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents",
     "printindex": r"\printindex",
 }
 latex_use_xindy = True

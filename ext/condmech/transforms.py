@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
 
@@ -49,7 +50,10 @@ class BuildTables(SphinxPostTransform):
                 rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
                 node["ids"] = []  # a box, not a numbered table: its reading-time id goes
-                node.replace_self([render_key_messages(row, cfg, request.docname, target, known) for row in rows])
+                boxes = [render_key_messages(row, cfg, request.docname, target, known) for row in rows]
+                if domain.builder_format == "latex":  # in print, a box never splits across pages
+                    boxes = [nodes.container("", box, classes=["cm-unbreakable"]) for box in boxes]
+                node.replace_self(boxes)
                 continue
             # the id given at reading, which numfig numbered; moved to the table, not to the column spec
             table_id, node["ids"] = node["ids"][0], []
