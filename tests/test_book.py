@@ -468,6 +468,13 @@ def test_pdf_table_is_numbered_in_the_appendix(book: Book) -> None:
     assert "Table 1.1" not in text
 
 
+def test_pdf_table_fits_two_facing_pages(book: Book) -> None:
+    """Table A.1 (its caption, or "continued" at the top of a page) is on two pages at most, a left and a right."""
+    pages = [n for n, page in enumerate(PdfReader(book.pdf).pages, start=1) if "Table A.1" in page.extract_text()]
+    assert 1 <= len(pages) <= 2, f"Table A.1 is on PDF pages {pages}"
+    assert pages == list(range(pages[0], pages[0] + len(pages)))
+
+
 def test_epub_table_is_stacked_for_narrow_screens(book: Book) -> None:
     import zipfile
 

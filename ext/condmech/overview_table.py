@@ -161,6 +161,8 @@ def render_overview(
     and sources of effects and harms, without repeating each level, and the status its
     approvals (the chapter's status block gives its sources).
     """
+    if compact:
+        return render_print(rows, cfg, caption, docname, known, table_id=table_id, anchored=anchored)
     table = nodes.table("", classes=["cm-overview", "longtable", "colwidths-given"], ids=[table_id])
     table += nodes.title(caption, caption)
     tgroup = nodes.tgroup(cols=len(COLUMNS) + 1)
@@ -190,3 +192,62 @@ def render_overview(
     spec = column_spec([CONDITION_WIDTH, *(width for _, width in COLUMNS)])
     # the box lets the stylesheet reach the theme's scrolling wrapper around the table without :has()
     return [nodes.container("", spec, table, classes=["cm-overview-box"])]
+
+
+#: The print table's columns (header, width out of 100, type size): the question, its answer, and what
+#: lies behind it, a size smaller.
+PRINT_COLUMNS = (("Question", 12, "small"), ("Answer", 32, "small"), ("Details and sources", 56, "footnotesize"))
+
+
+def _print_items(content: list[nodes.Node]) -> list[tuple[list[nodes.Node], list[nodes.Node]]]:
+    """One cell's content as (answer, details) pairs: a details box gives its summary and its body;
+    a paragraph outside one (no answer, a gap) joins the answer before it, or stands alone."""
+    items: list[tuple[list[nodes.Node], list[nodes.Node]]] = []
+    for node in content:
+        if isinstance(node, cm_details):
+            summary, *body = node.children
+            items.append(([nodes.paragraph("", "", *summary.children, classes=["cm-answer-line"])], body))
+        elif items:
+            items[-1][0].append(node)
+        else:
+            items.append(([node], []))
+    return items
+
+
+def render_print(
+    rows: Sequence[Row], cfg: CmConfig, caption: str, docname: str, known: set[str], *, table_id: str, anchored: bool
+) -> list[nodes.Node]:
+    """The overview for print, where nothing folds away: a row per question, each answer beside its details.
+
+    Each condition opens with a full-width row; its questions follow, one short row each, so that pages
+    break between questions, not after a whole condition (a row never splits, so tall rows left pages
+    half empty). The answer and its details sit in columns of their own, so the answer reads first.
+    """
+    table = nodes.table("", classes=["cm-overview", "cm-overview-print", "longtable", "colwidths-given"], ids=[table_id])
+    table += nodes.title(caption, caption)
+    tgroup = nodes.tgroup(cols=len(PRINT_COLUMNS))
+    table += tgroup
+    tgroup += nodes.colspec(colwidth=PRINT_COLUMNS[0][1], stub=1)  # the questions, as row headers
+    tgroup.extend(nodes.colspec(colwidth=width) for _, width, _ in PRINT_COLUMNS[1:])
+    head = nodes.row("", *(cm_header_cell("", nodes.paragraph(t, t), scope="col") for t, _, _ in PRINT_COLUMNS))
+    tgroup += nodes.thead("", head)
+    body = nodes.tbody()
+    for row in rows:
+        stub = _stub(row, docname, cfg, anchored)
+        stub["morecols"] = len(PRINT_COLUMNS) - 1
+        body += nodes.row("", stub)
+        cells = (
+            _effect_cell(row, docname, cfg, known, True),
+            _harm_cell(row, docname, cfg, known, True),
+            _mechanism_cell(row, docname, known),
+            _status_cell(row, docname, known, True),
+        )
+        for (title, _), content in zip(COLUMNS, cells, strict=True):
+            question = title.split(" Effects")[0]
+            for index, (answer, details) in enumerate(_print_items(content)):
+                label = [nodes.paragraph(question, question)] if index == 0 else []
+                body += nodes.row("", table_cell(*label), table_cell(*answer), table_cell(*details))
+    tgroup += body
+    # a page of its own at the start: on facing pages the whole table is in view at once
+    new_page = nodes.raw("", r"\clearpage", format="latex")
+    return [new_page, column_spec([w for _, w, _ in PRINT_COLUMNS], [size for _, _, size in PRINT_COLUMNS]), table]

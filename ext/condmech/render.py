@@ -252,13 +252,17 @@ def render_legend(cfg: CmConfig) -> nodes.container:
     )
 
 
-def column_spec(widths: Sequence[int]) -> addnodes.tabular_col_spec:
+def column_spec(widths: Sequence[int], sizes: Sequence[str] = ()) -> addnodes.tabular_col_spec:
     """Ragged-right columns of these relative widths that add up to the text width (LaTeX only).
 
-    No hyphenation in the cells: author names in citation labels must not break.
+    *sizes*: each column's LaTeX type size (``small`` for those not given). No hyphenation in
+    the cells: author names in citation labels must not break.
     """
-    ragged = r">{\raggedright\arraybackslash\small\hyphenpenalty=10000}"
-    return addnodes.tabular_col_spec(spec="".join(rf"{ragged}\X{{{w}}}{{{sum(widths)}}}" for w in widths))
+    sizes = [*sizes, *["small"] * (len(widths) - len(sizes))]
+    return addnodes.tabular_col_spec(spec="".join(
+        rf">{{\raggedright\arraybackslash\{size}\hyphenpenalty=10000}}\X{{{w}}}{{{sum(widths)}}}"
+        for w, size in zip(widths, sizes, strict=True)
+    ))  # fmt: skip
 
 
 def table_cell(*content: nodes.Node) -> nodes.entry:
