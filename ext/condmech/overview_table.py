@@ -223,7 +223,8 @@ def render_print(
     break between questions, not after a whole condition (a row never splits, so tall rows left pages
     half empty). The answer and its details sit in columns of their own, so the answer reads first.
     """
-    table = nodes.table("", classes=["cm-overview", "cm-overview-print", "longtable", "colwidths-given"], ids=[table_id])
+    classes = ["cm-overview", "cm-overview-print", "longtable", "colwidths-given"]
+    table = nodes.table("", classes=classes, ids=[table_id])
     table += nodes.title(caption, caption)
     tgroup = nodes.tgroup(cols=len(PRINT_COLUMNS))
     table += tgroup
