@@ -196,7 +196,7 @@ def render_overview(
 
 #: The print table's columns (header, width out of 100, type size): the question, its answer, and what
 #: lies behind it, a size smaller.
-PRINT_COLUMNS = (("Question", 12, "small"), ("Answer", 32, "small"), ("Details and sources", 56, "footnotesize"))
+PRINT_COLUMNS = (("Question", 14, "small"), ("Answer", 30, "small"), ("Details and sources", 56, "footnotesize"))
 
 
 def _print_items(content: list[nodes.Node]) -> list[tuple[list[nodes.Node], list[nodes.Node]]]:
