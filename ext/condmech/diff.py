@@ -1,0 +1,477 @@
+"""Compare two exports of the book's evidence: what is new, removed or different, per condition.
+
+Works on the export's records, not on the extension's model, so that it reads every
+schema the extension has written (``condmech/1`` onwards) and needs no Sphinx:
+
+- a *record kind* is a top-level list of the export whose entries name a ``condition``
+  (``links``, ``effects``, ``harms``, ``statuses``, and any a later schema adds);
+  ``cells`` are derived from the links and left out; page ``reviews`` are matched to the
+  condition whose page they date;
+- records of a kind are paired by their identity: the condition alone when the kind has
+  at most one record per condition (a status, a review date), else the condition, the
+  mechanism or outcomes, and the first source; records that share an identity are paired
+  by equal content, then by anchor, then in book order;
+- fields are compared by name; ids are shown with the label the export gives them.
+
+A kind or field that only one of the two exports has cannot be compared: the comparison
+says so in :attr:`Comparison.notes`, and lists the records of a kind the old export
+lacked as "now recorded", never as new or changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from . import dates
+
+SCHEMA_RE = re.compile(r"condmech/(\d+)")
+
+#: Record kinds the reader knows by a question of the evidence table, in the order shown.
+TOPICS: dict[str, str] = {
+    "effects": "Does it help?",
+    "harms": "Harms",
+    "links": "How might it work?",
+    "statuses": "Approved?",
+    "approvals": "Approved?",
+    "reviews": "Chapter reviewed",
+}
+#: Top-level lists that are not declarations of their own (derived, or vocabularies).
+NOT_RECORDS = frozenset({"cells", "conditions", "mechanisms", "evidence_levels", "findings", "outcomes"})
+#: Fields that say where a record is, not what it says.
+LOCATION_FIELDS = frozenset({"condition", "docname", "line", "section", "url", "links"})
+#: Reader words for the fields; any other field is shown by its name.
+FIELD_LABELS: dict[str, str] = {
+    "level": "evidence",
+    "finding": "finding",
+    "certainty": "certainty",
+    "outcomes": "outcomes",
+    "mechanism": "mechanism",
+    "measured": "what was measured",
+    "citations": "sources",
+    "note": "note",
+    "text": "what was seen",
+    "as_of": "checked on",
+    "summary": "status",
+    "approved": "approvals",
+    "reviewed": "reviewed on",
+}
+#: Fields that word a record rather than state evidence: in the Markdown for reviewers, not on the reader page.
+WORDING_FIELDS = frozenset({"note", "measured"})
+#: Fields holding an ISO date, shown as "1 December 2026".
+DATE_FIELDS = frozenset({"as_of", "reviewed", "date"})
+#: Field -> the export's list that labels its ids.
+VOCABULARIES: dict[str, str] = {
+    "level": "evidence_levels",
+    "finding": "findings",
+    "outcomes": "outcomes",
+    "mechanism": "mechanisms",
+    "certainty": "certainty_levels",
+}
+
+Status = Literal["new", "removed", "changed"]
+
+
+class SnapshotError(ValueError):
+    """An export that cannot be read: not UTF-8 JSON, or not a condmech export."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """One export, read: its schema version and its data."""
+
+    version: int
+    data: Mapping[str, Any]
+
+    @classmethod
+    def parse(cls, text: str) -> Export:
+        """The export in *text*; :class:`SnapshotError` says what is wrong with it."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise SnapshotError(f"not valid JSON: {err}") from None
+        return cls.from_data(data)
+
+    @classmethod
+    def from_data(cls, data: Any) -> Export:
+        """The export of *data* (the export's JSON, loaded; see :meth:`parse`)."""
+        if not isinstance(data, dict):
+            raise SnapshotError("not a condmech export (no JSON object at the top)")
+        found = SCHEMA_RE.fullmatch(str(data.get("schema", "")))
+        if found is None:
+            raise SnapshotError(f"not a condmech export (schema {data.get('schema')!r})")
+        for key in ("conditions", *(k for k, v in data.items() if isinstance(v, list))):
+            items = data.get(key)
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise SnapshotError(f"not a condmech export ({key!r} is not a list of objects)")
+        if not all(isinstance(c.get("id"), str) and isinstance(c.get("name"), str) for c in data["conditions"]):
+            raise SnapshotError("not a condmech export (a condition has no id or name)")
+        return cls(int(found.group(1)), data)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Export:
+        """The export in the file *path* (see :meth:`parse`)."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise SnapshotError(f"cannot be read: {err}") from None
+        return cls.parse(text)
+
+    @property
+    def schema(self) -> str:
+        return f"condmech/{self.version}"
+
+    @property
+    def conditions(self) -> dict[str, str]:
+        """Condition id -> display name, in book order."""
+        return {c["id"]: c["name"] for c in self.data["conditions"]}
+
+    def kinds(self) -> list[str]:
+        """The record kinds this export has."""
+        return [
+            key
+            for key, value in self.data.items()
+            if isinstance(value, list) and key not in NOT_RECORDS and (key == "reviews" or _names_condition(value))
+        ]
+
+    def records(self, kind: str) -> list[dict[str, Any]]:
+        """The records of *kind* that belong to a defined condition (reviews: of a condition's page)."""
+        items = self.data.get(kind, [])
+        if kind == "reviews":
+            pages = {c["docname"]: c["id"] for c in self.data["conditions"] if "docname" in c}
+            return [{**r, "condition": pages[r["docname"]]} for r in items if r.get("docname") in pages]
+        return [r for r in items if r.get("condition") in self.conditions]
+
+    def label(self, field: str, value: str) -> str:
+        """The reader's label of an id *value* of *field* (the id itself when the export has none)."""
+        for entry in self.data.get(VOCABULARIES.get(field, ""), []):
+            if entry.get("id") == value:
+                return str(entry.get("label") or entry.get("name") or value)
+        return value
+
+
+def _names_condition(items: list[Any]) -> bool:
+    return bool(items) and all(isinstance(item, dict) and "condition" in item for item in items)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs between a record and its counterpart.
+
+    ``old`` is None when the old export's schema had no such field; list fields give
+    what was ``added`` and ``removed`` instead of the whole list.
+    """
+
+    name: str
+    old: str | None
+    new: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.name, self.name.replace("_", " "))
+
+    def text(self, reader: bool = False) -> str:
+        """In words, e.g. "certainty low → moderate"; for a *reader*, sources are counted, not keyed."""
+        if self.added or self.removed:
+            if self.name == "citations" and reader:
+                parts = [_count(len(self.added), "new source"), _count(len(self.removed), "source removed")]
+                return ", ".join(part for part in parts if part)
+            parts = [f"{self.label} added: {'; '.join(self.added)}" if self.added else ""]
+            parts.append(f"{self.label} removed: {'; '.join(self.removed)}" if self.removed else "")
+            return ", ".join(part for part in parts if part)
+        if self.old is None:
+            return f"{self.label} now given: {self.new}"
+        return f"{self.label} {self.old or '(none)'} → {self.new or '(none)'}"
+
+
+def _count(n: int, what: str) -> str:
+    if not n:
+        return ""
+    return f"{n} {what}" if n == 1 else f"{n} {what.replace('source', 'sources', 1)}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A record that is new, removed or changed."""
+
+    status: Status
+    topic: str
+    #: What the record says (new or removed), in words.
+    summary: str = ""
+    fields: tuple[FieldChange, ...] = ()
+    #: A new record of a kind the old export did not have: now recorded, not necessarily new.
+    first_recorded: bool = False
+
+    def text(self, reader: bool = False) -> str:
+        """One line in words, e.g. "Does it help? (pain): certainty low → moderate".
+
+        For a *reader*, changes of wording only (:data:`WORDING_FIELDS`) are left out: '' when
+        nothing else changed.
+        """
+        if self.status == "changed":
+            fields = [f.text(reader) for f in self.fields if not (reader and f.name in WORDING_FIELDS)]
+            return f"{self.topic}: {'; '.join(fields)}." if fields else ""
+        what = {"new": "new", "removed": "no longer listed"}[self.status]
+        what = "now recorded" if self.first_recorded else what
+        return f"{self.topic}: {what}: {self.summary}." if self.summary else f"{self.topic}: {what}."
+
+
+@dataclass(frozen=True)
+class ConditionChanges:
+    """The changes of one condition, in the order of :data:`TOPICS`."""
+
+    id: str
+    name: str
+    changes: tuple[Change, ...]
+    #: "new": not in the old export; "removed": not in the new one; "" in both.
+    status: Literal["new", "removed", ""] = ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything that differs between two exports."""
+
+    old_schema: str
+    new_schema: str
+    conditions: tuple[ConditionChanges, ...]
+    #: What could not be compared: kinds only the new export has (their records are first
+    #: recorded), kinds only the old one has, fields only the new records have.
+    first_kinds: tuple[str, ...] = ()
+    dropped_kinds: tuple[str, ...] = ()
+    new_fields: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(c.changes or c.status for c in self.conditions)
+
+    def notes(self, old_label: str, reader: bool = False) -> list[str]:
+        """What could not be compared, in sentences naming the older export *old_label*.
+
+        For a *reader*, fields of wording (:data:`WORDING_FIELDS`, not listed then) are not mentioned.
+        """
+        notes = []
+        if self.first_kinds:
+            kinds = _join([KIND_WORDS.get(k, k.replace("_", " ")) for k in self.first_kinds], "or")
+            notes.append(f"The {old_label} records did not include {kinds}. These are marked “now recorded”.")
+        if self.dropped_kinds:
+            kinds = _join([KIND_WORDS.get(k, k.replace("_", " ")) for k in self.dropped_kinds], "or")
+            notes.append(f"This edition's records no longer include {kinds}, so they are not compared.")
+        new_fields = [f for f in self.new_fields if not (reader and f in WORDING_FIELDS)]
+        if new_fields:
+            fields = _join([FIELD_LABELS.get(f, f.replace("_", " ")) for f in new_fields], "or")
+            notes.append(f"The {old_label} records did not give {fields}. These are marked “now given”.")
+        return notes
+
+
+def _join(words: list[str], conjunction: str) -> str:
+    """'a, b or c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def compare(old: Export, new: Export) -> Comparison:
+    """What differs from *old* to *new*, per condition (in the new book order, removed ones last)."""
+    kinds = sorted(new.kinds(), key=lambda k: list(TOPICS).index(k) if k in TOPICS else len(TOPICS))
+    changes: dict[str, list[Change]] = {}
+    new_fields: set[str] = set()
+    for kind in kinds:
+        for condition, change in _compare_kind(kind, old, new, kind not in old.kinds(), new_fields):
+            changes.setdefault(condition, []).append(change)
+    names = {**old.conditions, **new.conditions}
+    ordered = [*new.conditions, *(c for c in old.conditions if c not in new.conditions)]
+    result = tuple(
+        ConditionChanges(
+            ident,
+            names[ident],
+            tuple(changes.get(ident, ())),
+            "new" if ident not in old.conditions else "removed" if ident not in new.conditions else "",
+        )
+        for ident in ordered
+    )
+    return Comparison(
+        old.schema,
+        new.schema,
+        result,
+        first_kinds=tuple(k for k in kinds if k not in old.kinds()),
+        dropped_kinds=tuple(k for k in old.kinds() if k not in new.kinds()),
+        new_fields=tuple(sorted(new_fields)),
+    )
+
+
+#: Record kinds in words, for the notes.
+KIND_WORDS: dict[str, str] = {
+    "effects": "effects measured in people",
+    "harms": "harms",
+    "links": "evidence on how it might work",
+    "statuses": "approval status",
+    "approvals": "approvals",
+    "reviews": "chapter review dates",
+}
+
+
+def _compare_kind(
+    kind: str, old: Export, new: Export, first: bool, missing_fields: set[str]
+) -> Iterator[tuple[str, Change]]:
+    """(condition, change) for each record of *kind* that is new, removed or changed."""
+    before, after = old.records(kind), new.records(kind)
+    single = all(_at_most_one_each(records) for records in (before, after))
+    for old_record, new_record in _pairs(before, after, single):
+        record = new_record if new_record is not None else old_record
+        assert record is not None
+        topic = _topic(kind, record, new if new_record is not None else old)
+        if old_record is None:
+            yield record["condition"], Change("new", topic, _summary(record, new), first_recorded=first)
+        elif new_record is None:
+            yield record["condition"], Change("removed", topic, _summary(record, old))
+        else:
+            fields = tuple(_field_changes(old_record, new_record, old, new, missing_fields))
+            if fields:
+                yield record["condition"], Change("changed", topic, fields=fields)
+
+
+def _at_most_one_each(records: list[dict[str, Any]]) -> bool:
+    conditions = [r["condition"] for r in records]
+    return len(conditions) == len(set(conditions))
+
+
+def _identity(record: Mapping[str, Any], single: bool) -> tuple[str, ...]:
+    if single:
+        return (record["condition"],)
+    qualifier = record.get("mechanism") or " ".join(record.get("outcomes") or ())
+    sources = record.get("citations") or [""]
+    return record["condition"], str(qualifier), str(sources[0])
+
+
+def _content(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in LOCATION_FIELDS}
+
+
+def _anchor(record: Mapping[str, Any]) -> str:
+    return str(record.get("url", "")).partition("#")[2]
+
+
+def _pairs(
+    before: list[dict[str, Any]], after: list[dict[str, Any]], single: bool
+) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+    """Each old record with its new counterpart (or None), new ones in book order, removed ones last."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for record in before:
+        groups.setdefault(_identity(record, single), []).append(record)
+    matched: dict[int, dict[str, Any]] = {}  # id(new record) -> its old record
+    for record in after:
+        candidates = groups.get(_identity(record, single), [])
+        match = next((c for c in candidates if _content(c) == _content(record)), None)
+        match = match or next((c for c in candidates if _anchor(c) and _anchor(c) == _anchor(record)), None)
+        match = match or next(iter(candidates), None)
+        if match is not None:
+            candidates.remove(match)
+            matched[id(record)] = match
+    for record in after:
+        yield matched.get(id(record)), record
+    for group in groups.values():
+        for record in group:
+            yield record, None
+
+
+def _topic(kind: str, record: Mapping[str, Any], export: Export) -> str:
+    """The reader's heading of a record: its question, with the mechanism or outcomes."""
+    topic = TOPICS.get(kind, kind.replace("_", " ").capitalize())
+    if record.get("mechanism"):
+        return f"{topic} ({export.label('mechanism', record['mechanism'])})"
+    if record.get("outcomes"):
+        return f"{topic} ({', '.join(export.label('outcomes', o) for o in record['outcomes'])})"
+    return topic
+
+
+def _words(field: str, value: Any, export: Export) -> str:
+    """A field's value in words (ids through the export's labels; lists joined)."""
+    if isinstance(value, list):
+        return "; ".join(_words(field, item, export) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(_words(k, v, export) for k, v in value.items() if k not in LOCATION_FIELDS and v)
+    if field in DATE_FIELDS and (date := dates.parse(str(value))) is not None:
+        return dates.display(date)
+    return export.label(field, str(value)) if field in VOCABULARIES else str(value)
+
+
+#: Fields shown when a whole record is new or removed (the rest is on the page it links to):
+#: the evidence (type, finding, certainty) in one phrase, then what it says.
+SUMMARY_EVIDENCE = ("level", "finding", "certainty")
+SUMMARY_FIELDS = ("text", "summary", "approved", "reviewed")
+
+
+def _summary(record: Mapping[str, Any], export: Export) -> str:
+    parts = [", ".join(_words(f, record[f], export) for f in SUMMARY_EVIDENCE if record.get(f))]
+    for field in SUMMARY_FIELDS:
+        if record.get(field):
+            words = _words(field, record[field], export)
+            parts.append(f"{FIELD_LABELS[field]}: {words}" if field == "approved" else words)
+    return "; ".join(part for part in parts if part)
+
+
+def _field_changes(
+    old_record: Mapping[str, Any],
+    new_record: Mapping[str, Any],
+    old: Export,
+    new: Export,
+    missing_fields: set[str],
+) -> Iterator[FieldChange]:
+    """The fields that differ, by name; ids compared as ids, shown as labels."""
+    for name, value in new_record.items():
+        if name in LOCATION_FIELDS or name == "mechanism":  # the mechanism is part of the identity
+            continue
+        if name not in old_record:
+            missing_fields.add(name)
+            if value:
+                yield FieldChange(name, None, _words(name, value, new))
+            continue
+        before = old_record[name]
+        if before == value:
+            continue
+        if isinstance(value, list) and isinstance(before, list):
+            added = tuple(_words(name, v, new) for v in value if v not in before)
+            removed = tuple(_words(name, v, old) for v in before if v not in value)
+            if added or removed:
+                yield FieldChange(name, _words(name, before, old), _words(name, value, new), added, removed)
+        else:
+            yield FieldChange(name, _words(name, before, old), _words(name, value, new))
+
+
+def lines(comparison: Comparison, reader: bool = False) -> Iterator[tuple[ConditionChanges, list[str]]]:
+    """Each condition with its changes as sentences (see :meth:`Change.text` for *reader*)."""
+    for condition in comparison.conditions:
+        sentences = [text for change in condition.changes if (text := change.text(reader))]
+        if condition.status == "removed":
+            yield condition, ["No longer in the book."]
+        elif condition.status == "new":
+            yield condition, ["New in this edition.", *sentences]
+        else:
+            yield condition, sentences or ["No change in the evidence."]
+
+
+def to_markdown(comparison: Comparison, old_label: str, new_label: str) -> str:
+    """The comparison as Markdown: a heading per condition, a bullet per change (sources by key)."""
+    out = [f"## What changed in the evidence: {old_label} → {new_label}", ""]
+    out += [f"Compared: `{old_label}` ({comparison.old_schema}) with `{new_label}` ({comparison.new_schema}).", ""]
+    notes = comparison.notes(old_label)
+    out += [f"> {note}" for note in notes]
+    if notes:
+        out.append("")
+    if comparison.is_empty:
+        out += ["No change in the evidence.", ""]
+        return "\n".join(out)
+    for condition, sentences in lines(comparison):
+        out += [f"### {_md_escape(condition.name)}", ""]
+        out += [f"- {_md_escape(sentence)}" for sentence in sentences]
+        out.append("")
+    return "\n".join(out)
+
+
+def _md_escape(text: str) -> str:
+    """*text* with Markdown's inline markup characters escaped (a note may hold ``*`` or ``<``)."""
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
