@@ -28,13 +28,14 @@ def _add_static(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import citations, config, directives, domain, export, nodes, transforms
+    from . import changes, citations, config, directives, domain, export, nodes, transforms
 
     citations.setup(app)
     config.register(app)
     nodes.register(app)
     app.add_domain(domain.CondMechDomain)
     directives.register(app)
+    changes.setup(app)
     app.add_post_transform(transforms.BuildTables)
     app.add_post_transform(transforms.AssertionHeaders)
     app.add_css_file("condmech.css")

@@ -26,23 +26,29 @@ from sphinx.util.tags import Tags
 from . import citations, dates, matrix, overview
 from .config import get_config
 from .model import Assertion, Definition, Effect, Kind, Review, Status, TableRequest, facts_key
-from .nodes import cm_assertion, cm_definition, cm_effect, cm_review, cm_status, cm_table_placeholder
+from .nodes import cm_assertion, cm_changes, cm_definition, cm_effect, cm_review, cm_status, cm_table_placeholder
 from .warnings import suggest, warn
 
 #: Role name -> the kind of definition it refers to.
 ROLE_KINDS: dict[str, Kind] = {"cond": "condition", "mech": "mechanism"}
 
 Facts = tuple[tuple[Any, ...], ...]
-#: The parts of ``data`` that tables and key messages show (compared for change detection).
+#: The parts of ``data`` that tables and key messages show (compared for change detection);
+#: lists of changes (``cm:changes``) show the review dates too, which are compared last.
 FACT_PARTS = ("definitions", "assertions", "effects", "statuses")
+DATED_PARTS = (*FACT_PARTS, "reviews")
+
+
+#: The nodes :meth:`CondMechDomain.process_doc` reads.
+COLLECTED = (
+    cm_definition, cm_assertion, cm_effect, cm_status, cm_review, cm_table_placeholder, cm_changes,
+    addnodes.pending_xref,
+)  # fmt: skip
 
 
 def _collected(node: nodes.Node) -> bool:
     """The nodes :meth:`CondMechDomain.process_doc` reads."""
-    return isinstance(
-        node,
-        (cm_definition, cm_assertion, cm_effect, cm_status, cm_review, cm_table_placeholder, addnodes.pending_xref),
-    )
+    return isinstance(node, COLLECTED)
 
 
 def _only(node: nodes.Element) -> tuple[str, ...]:
@@ -129,10 +135,11 @@ class CondMechDomain(Domain):
         "statuses": {},  # docname -> list[Status]
         "reviews": {},  # docname -> list[Review]
         "tables": {},  # docname -> list[TableRequest]
+        "changes": {},  # docname -> list of the snapshots its cm:changes lists compare with
         "refs": {},  # docname -> set[(kind, id)] whose names the page shows (roles, link headers)
         "cites": {},  # docname -> frozenset of the citation keys its cite roles name
     }
-    data_version = 3
+    data_version = 4
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -155,7 +162,7 @@ class CondMechDomain(Domain):
     # -- storage ---------------------------------------------------------------
 
     def _facts(self, docname: str) -> Facts:
-        return tuple(facts_key(self.data[part].get(docname, [])) for part in FACT_PARTS)
+        return tuple(facts_key(self.data[part].get(docname, [])) for part in DATED_PARTS)
 
     def clear_doc(self, docname: str) -> None:
         self._purged.setdefault(docname, self._facts(docname))
@@ -179,6 +186,7 @@ class CondMechDomain(Domain):
         statuses: list[Status] = []
         reviews: list[Review] = []
         tables: list[TableRequest] = []
+        changes: list[str] = []
         refs: set[tuple[str, str]] = set()
         cites: set[str] = set()
         for node in document.findall(_collected):
@@ -200,6 +208,8 @@ class CondMechDomain(Domain):
                 reviews.append(Review(docname, node["date"], node["line"]))
             elif isinstance(node, cm_table_placeholder):
                 tables.append(TableRequest.from_node(node, docname))
+            elif isinstance(node, cm_changes):
+                changes.append(node["snapshot"])
             elif node.get("refdomain") == self.name and node.get("reftype") in ROLE_KINDS:
                 refs.add((ROLE_KINDS[node["reftype"]], node["reftarget"]))
             else:
@@ -211,6 +221,7 @@ class CondMechDomain(Domain):
             ("statuses", statuses),
             ("reviews", reviews),
             ("tables", tables),
+            ("changes", changes),
         ):
             if items:
                 self.data[part][docname] = items
@@ -320,20 +331,23 @@ class CondMechDomain(Domain):
 
         Compares the facts of every purged or newly read document with what it
         held before. If any differ, every table page is outdated, plus every page
-        whose roles name a changed id (its link text is the defined name).
+        whose roles name a changed id (its link text is the defined name). Pages
+        with a list of changes are outdated by these and by changed review dates.
         """
         changed_ids: set[tuple[str, str]] = set()
+        outdated: set[str] = set()
         for docname in set(self._purged) | read:
-            old = self._purged.get(docname, ((),) * len(FACT_PARTS))
+            old = self._purged.get(docname, ((),) * len(DATED_PARTS))
             new = self._facts(docname)
             if old != new:
+                outdated.update(self.data["changes"])
+            if old[: len(FACT_PARTS)] != new[: len(FACT_PARTS)]:
                 for item in set(old[0]) ^ set(new[0]):
                     changed_ids.add((item[0], item[1]))
                 changed_ids.add(("", ""))  # other changes affect tables and key messages only
         self._purged = {}
         old_state, state = self.data.get("book_state"), self._book_state()
         self.data["book_state"] = state
-        outdated: set[str] = set()
         if old_state is not None and old_state != state:
             changed_ids.add(("", ""))
             changed_ids.update(_changed(old_state[1], state[1]))
@@ -342,6 +356,7 @@ class CondMechDomain(Domain):
         if not changed_ids:
             return outdated
         outdated.update(self.data["tables"])
+        outdated.update(self.data["changes"])  # the book state changed (order, names, configuration)
         outdated.update(docname for docname, refs in self.data["refs"].items() if refs & changed_ids)
         return outdated
 

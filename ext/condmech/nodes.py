@@ -57,6 +57,10 @@ class cm_table_placeholder(nodes.General, nodes.Element):
     """Where a ``cm:matrix`` or ``cm:summary`` goes; replaced after reading."""
 
 
+class cm_changes(nodes.General, nodes.Element):
+    """Where a ``cm:changes`` list goes; filled or removed at ``doctree-resolved``."""
+
+
 class cm_data_links(nodes.General, nodes.Element):
     """Where a table's links to the exported data go; filled or removed at ``doctree-resolved``."""
 
@@ -125,3 +129,4 @@ def register(app: Sphinx) -> None:
     app.add_node(cm_header_cell, html=(visit_header_cell_html, depart_header_cell_html))
     app.add_node(cm_table_placeholder)
     app.add_node(cm_data_links)
+    app.add_node(cm_changes)

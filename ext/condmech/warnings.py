@@ -39,6 +39,7 @@ Subtype = Literal[
     "review_overdue",
     "invalid_character",
     "duplicate_anchor",
+    "invalid_snapshot",
 ]
 
 #: Rendered in the contributor guide; one line per subtype.
@@ -72,6 +73,8 @@ SUBTYPES: dict[Subtype, str] = {
     "review_overdue": "A page's next review date (``cm:reviewed`` plus the review interval) has passed.",
     "invalid_character": "An option (a name, label or note) contains invisible text-direction characters (such as "
     "U+202E, which shows text reversed) or control characters (such as BEL or ESC); they are removed.",
+    "invalid_snapshot": "The earlier export that ``cm:changes`` compares with is missing, is not JSON or is not "
+    "a condmech export; the list of changes is left out.",
     "duplicate_anchor": "Two links, two effects or two harms in one page would get the same anchor (same "
     "condition, mechanism for a link, level and first key); give one an ``:anchor:``.",
 }

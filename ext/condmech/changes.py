@@ -1,0 +1,93 @@
+"""``cm:changes``: what changed in the evidence since an earlier edition, as a list per condition.
+
+The directive names a committed snapshot of the earlier edition's export (a JSON file);
+the page depends on it, so a new snapshot re-reads the page. The list is drawn when the
+page is written, from this build's export data (:func:`condmech.export.data`, which reads
+the domain), compared with :mod:`condmech.diff`; the domain marks the page outdated when
+the facts it shows change (``data["changes"]``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.util.nodes import make_refnode
+
+from . import export
+from .diff import Comparison, Export, SnapshotError, compare, lines
+from .directives import AnyOption, _CmDirective
+from .nodes import cm_changes
+
+
+class ChangesDirective(_CmDirective):
+    """The changes since the edition whose export is the argument (a path, as for ``include``)."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = AnyOption()
+
+    def run(self) -> list[nodes.Node]:
+        self.check_options()
+        if not self.arguments:
+            message = "cm:changes needs the path of an earlier edition's export (a JSON snapshot)"
+            self.warn(message, "missing_option", self.get_location())
+            return self.problem_marker()
+        snapshot, path = self.env.relfn2path(self.arguments[0].strip())
+        self.env.note_dependency(path)  # a missing file re-reads the page, so the warning stays until fixed
+        try:
+            Export.load(path)
+        except SnapshotError as err:
+            self.warn(f"snapshot {snapshot!r} {err}", "invalid_snapshot", self.get_location())
+            return self.problem_marker()
+        node = cm_changes("", snapshot=snapshot, label=Path(snapshot).stem, line=self.lineno)
+        self.set_source_info(node)
+        return [node]
+
+
+def render(
+    comparison: Comparison, old_label: str, builder: Builder, docname: str, targets: dict[str, tuple[str, str]]
+) -> nodes.container:
+    """The notes, then a heading (linked to the chapter in *targets*) and a list per condition."""
+    result = nodes.container(classes=["cm-changes"])
+    for note in comparison.notes(old_label, reader=True):
+        result += nodes.paragraph(note, note, classes=["cm-changes-note"])
+    for condition, sentences in lines(comparison, reader=True):
+        heading = nodes.rubric("", "", **{"heading-level": 2})
+        name = nodes.Text(condition.name)
+        if condition.id in targets:
+            todocname, anchor = targets[condition.id]
+            heading += make_refnode(builder, docname, todocname, anchor, nodes.inline("", "", name))
+        else:
+            heading += name
+        items = nodes.bullet_list()
+        for sentence in sentences:
+            items += nodes.list_item("", nodes.paragraph(sentence, sentence))
+        result.extend((heading, items))
+    return result
+
+
+def fill_changes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: each :class:`cm_changes` becomes its list (builder-specific links, so here)."""
+    found = list(doctree.findall(cm_changes))
+    if not found:
+        return
+    current = Export.from_data(export.data(app.builder))
+    targets = {
+        c["id"]: (c["docname"], c["url"].partition("#")[2]) for c in current.data["conditions"] if "#" in c["url"]
+    }
+    for node in found:
+        try:
+            old = Export.load(Path(app.srcdir, node["snapshot"]))
+        except SnapshotError:  # reported when the page was read; it is re-read until fixed
+            node.replace_self([])
+            continue
+        node.replace_self(render(compare(old, current), node["label"], app.builder, docname, targets))
+
+
+def setup(app: Sphinx) -> None:
+    """Register the directive and the event that fills its lists."""
+    app.add_directive_to_domain("cm", "changes", ChangesDirective)
+    app.connect("doctree-resolved", fill_changes)
