@@ -8,7 +8,22 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from checks import Book, a11y, ace, epub, html_valid, links, pdf, phone, previews, printing, readability, repro, weight
+from checks import (
+    Book,
+    a11y,
+    ace,
+    epub,
+    html_valid,
+    links,
+    pdf,
+    phone,
+    previews,
+    printing,
+    readability,
+    repro,
+    structure,
+    weight,
+)
 
 CHECKS: dict[str, Callable[[Book], bool]] = {
     "links": links.check,
@@ -16,6 +31,7 @@ CHECKS: dict[str, Callable[[Book], bool]] = {
     "epub": epub.check,
     "ace": ace.check,
     "pdf": pdf.check,
+    "structure": structure.check,
     "a11y": a11y.check,
     "previews": previews.check,
     "phone": phone.check,

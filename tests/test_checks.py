@@ -32,6 +32,7 @@ from checks import (
     previews,
     printing,
     repro,
+    structure,
     weight,
 )
 from checks.browser import chromium, serve
@@ -475,6 +476,81 @@ def test_compare_builds_flags_changed_outputs(tmp_path: Path) -> None:
             z.writestr(zipfile.ZipInfo("mimetype", (2025, 1, 1, 0, 0, 0)), "application/epub+zip")
         books.append(book)
     assert repro.compare(*books) == (4, ["HTML _static/s.css differs", "PDF bytes differ"])
+
+
+# -- structure -------------------------------------------------------------------------------------
+
+#: The book's toctree in small: a part whose two chapters sit in a hidden toctree, then a last page.
+TOCTREE = [structure.Entry(1, "intro"), structure.Entry(1, "part/index"), structure.Entry(2, "part/one"),
+           structure.Entry(2, "part/two"), structure.Entry(1, "end")]  # fmt: skip
+TITLES = {"intro": "Introduction", "part/index": "Clinical applications", "part/one": "Osteoarthritis",
+          "part/two": "Back pain", "end": "Outlook"}  # fmt: skip
+#: The old defect (3527c4a): the hidden toctree sat inside the part's last section, so its chapters were
+#: missing from the landing page and the EPUB's contents, and one level too deep in the PDF.
+OLD_NAV = """<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body>
+<nav epub:type="toc"><ol><li><a href="intro.xhtml">Introduction</a></li>
+<li><a href="part/index.xhtml">Clinical applications</a>
+<ol><li><a href="part/index.xhtml#how">How to read</a></li></ol></li>
+<li><a href="end.xhtml">Outlook</a></li></ol></nav></body></html>"""
+NCX_DOC = """<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"><navMap>
+<navPoint id="n1"><content src="index.xhtml"/></navPoint>
+<navPoint id="n2"><content src="intro.xhtml"/><navPoint id="n3"><content src="intro.xhtml"/></navPoint></navPoint>
+<navPoint id="n4"><content src="part/index.xhtml"/>
+  <navPoint id="n5"><content src="part/one.xhtml"/></navPoint>
+  <navPoint id="n6"><content src="part/two.xhtml"/></navPoint>
+</navPoint><navPoint id="n7"><content src="end.xhtml"/></navPoint></navMap></ncx>"""
+OLD_PRINTED = """                                                     FRONT MATTER
+
+Introduction                                          1
+
+1   Clinical applications                             5
+    1.1 How to read the key messages . . . . . . . . . 7
+
+2   Outlook                                           20
+
+Index                                                 25
+                                                       i
+"""
+
+
+def test_structure_finds_the_old_defect_in_every_contents_list(tmp_path: Path) -> None:
+    expected = TOCTREE
+    nav = structure.epub_nav(OLD_NAV.encode())
+    assert structure.compare("nav", expected, nav) == ["nav: missing 'part/one'", "nav: missing 'part/two'"]
+    assert (
+        structure.compare("ncx", expected, structure.epub_ncx(NCX_DOC.encode())) == []
+    )  # a page listed twice counts once
+    printed = structure.printed_contents(OLD_PRINTED)
+    assert printed[:2] == [structure.Entry(1, "Introduction"), structure.Entry(1, "Clinical applications")]
+    assert structure.compare("printed", structure.by_title(expected, TITLES), printed) == [
+        "printed: missing 'Osteoarthritis'", "printed: missing 'Back pain'"]  # fmt: skip
+    outline = [structure.Entry(1, "Introduction"), structure.Entry(1, "Clinical applications"),
+               structure.Entry(2, "How to read the key messages"), structure.Entry(3, "Back pain"),
+               structure.Entry(3, "Osteoarthritis"), structure.Entry(1, "Outlook")]  # fmt: skip
+    assert structure.compare("outline", structure.by_title(expected, TITLES), outline) == [
+        "outline: 'Back pain' at depth 3, expected 2",
+        "outline: 'Osteoarthritis' at depth 3, expected 2",
+        "outline: out of order from 'Back pain' (expected 'Osteoarthritis' there)",
+    ]
+
+
+def test_structure_reads_the_landing_page_and_counts_clicks(tmp_path: Path) -> None:
+    site = write(tmp_path, {
+        "index.html": '<nav class="bd-docs-nav"><ul><li class="toctree-l1"><a href="intro.html">I</a></li></ul></nav>'
+                      '<div class="toctree-wrapper"><ul><li class="toctree-l1"><a href="intro.html">I</a>'
+                      '<ul><li class="toctree-l2"><a href="intro.html#a">1.1 A</a></li></ul></li>'
+                      '<li class="toctree-l1"><a href="part/index.html">P</a><ul>'
+                      '<li class="toctree-l2"><a href="part/one.html">4.1 O</a></li></ul></li></ul></div>',
+        "intro.html": "", "part/index.html": '<a href="two.html">two</a>',
+        "part/one.html": '<a href="../end.html">end</a>', "part/two.html": "", "end.html": "",
+    })  # fmt: skip
+    contents = structure.html_contents(site / "index.html", "toctree-wrapper")
+    assert contents == [structure.Entry(1, "intro"), structure.Entry(1, "part/index"), structure.Entry(2, "part/one")]
+    assert structure.html_contents(site / "index.html", "bd-docs-nav") == [structure.Entry(1, "intro")]
+    assert structure.compare("index", TOCTREE, contents) == ["index: missing 'part/two'", "index: missing 'end'"]
+    clicks = structure.clicks_from(site)
+    assert clicks["part/two.html"] == clicks["end.html"] == 2
+    assert "part/two.html" not in structure.clicks_from(site, limit=1)
 
 
 # -- the command -------------------------------------------------------------------------------
