@@ -1,5 +1,6 @@
 """PDF: fonts embedded, outline and metadata present, internal links resolve, no overfull
-box wider than 1pt in the LaTeX log, every page renders."""
+box wider than 1pt in the LaTeX log, every page renders; no heading left at the foot of a page
+and no key-messages box split across two."""
 
 from __future__ import annotations
 
@@ -12,11 +13,16 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from checks import Book, verdict
+from checks.structure import normalise
 
 #: Document information entries (and the catalogue's /Lang) a reader's PDF must carry.
 METADATA = ("/Title", "/Author", "/Subject")
 #: Widest overfull box tolerated, in TeX points.
 OVERFULL_LIMIT = 1.0
+#: Lines of text a heading needs below it on its page (else it is stranded at the foot).
+MIN_LINES_AFTER_HEADING = 2
+#: A key-messages box: its title line, and the line that closes it (condmech's link to the table).
+BOX_TITLE, BOX_END = "Key messages", "See this condition in the evidence table"
 OVERFULL = re.compile(r"^Overfull \\[hv]box \((?P<size>[\d.]+)pt too (?:wide|high)\) (?P<where>.*)$", re.MULTILINE)
 
 
@@ -78,6 +84,41 @@ def link_problems(reader: PdfReader) -> tuple[int, list[str]]:
     return checked, problems
 
 
+def page_texts(pdf: Path) -> list[list[str]]:
+    """Each page's non-empty lines, top to bottom (``pdftotext -layout``), without the last one (the foot line)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+    return [lines[:-1] for lines in pages]
+
+
+def stranded_headings(reader: PdfReader, pages: list[list[str]]) -> list[str]:
+    """Bookmarked headings with fewer than MIN_LINES_AFTER_HEADING lines of text below them on their page."""
+    problems = []
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+                continue
+            number = reader.get_destination_page_number(item)
+            lines, title = pages[number], normalise(item.title)[:40]
+            at = next((i for i, line in enumerate(lines) if title in normalise(line)), None)
+            if at is not None and len(lines) - at - 1 < MIN_LINES_AFTER_HEADING:
+                problems.append(f"page {number + 1}: heading {item.title!r} stranded at the foot of the page")
+
+    walk(reader.outline)
+    return problems
+
+
+def split_boxes(pages: list[list[str]]) -> list[str]:
+    """Pages where a key-messages box opens but does not close (it runs on to the next page)."""
+    return [
+        f"page {number}: the key-messages box is split across pages"
+        for number, lines in enumerate(pages, start=1)
+        if BOX_TITLE in lines and not any(line.startswith(BOX_END) for line in lines[lines.index(BOX_TITLE) :])
+    ]
+
+
 def render_problems(pdf: Path, pages: int) -> tuple[int, list[str]]:
     """Render every page at low resolution with pdftoppm: (pages rendered, poppler's errors and missing pages)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,6 +141,8 @@ def check(book: Book) -> bool:
     links, broken = link_problems(reader)
     overfull = overfull_boxes(book.latex_log.read_text(encoding="utf-8", errors="replace"))
     rendered, render_errors = render_problems(book.pdf, pages)
+    texts = page_texts(book.pdf)
+    layout = [*stranded_headings(reader, texts), *split_boxes(texts)]
     problems = [
         *(f"font not embedded: {name}" for name in unembedded),
         *(["no outline (bookmarks)"] if not outline else []),
@@ -107,10 +150,11 @@ def check(book: Book) -> bool:
         *broken,
         *overfull,
         *render_errors,
+        *layout,
     ]
     figures = (
         f"{rendered} of {pages} pages rendered, {fonts} fonts ({len(unembedded)} not embedded), "
         f"{outline} outline entries, {links} internal links ({len(broken)} broken), "
-        f"{len(overfull)} overfull boxes > {OVERFULL_LIMIT:g}pt"
+        f"{len(overfull)} overfull boxes > {OVERFULL_LIMIT:g}pt, {len(layout)} stranded headings or split boxes"
     )
     return verdict("pdf", figures, problems)

@@ -4,9 +4,9 @@ The expected contents come from the pickled environment of the HTML build: the t
 root document down (``toctree_includes``, hidden toctrees too) and each page's title. Every reader
 page must appear, at the same depth and in the same order, in the landing page's contents and
 sidebar (top level), the EPUB's ``nav.xhtml`` and ``toc.ncx``, the PDF's outline (bookmarks) and its
-printed contents (``pdftotext``). Every reader page must also be reachable from ``index.html``
-within two links. The contributor guide (``contributing/``) is left out: by design it is in the
-HTML and EPUB editions only, not in the PDF.
+printed contents (``pdftotext``), and start a new PDF page. Every reader page must also be
+reachable from ``index.html`` within two links. The contributor guide (``contributing/``) is left
+out: by design it is in the HTML and EPUB editions only, not in the PDF.
 """
 
 from __future__ import annotations
@@ -176,6 +176,29 @@ def pdf_outline(reader: PdfReader) -> list[Entry]:
     return entries
 
 
+def pdf_page_starts(reader: PdfReader, titles: Iterable[str]) -> list[str]:
+    """Reader pages whose bookmark is not at the top of a PDF page (the highest bookmark on any page)."""
+    wanted, items = set(titles), []
+
+    def walk(entries: list) -> None:
+        for item in entries:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                items.append(item)
+
+    walk(reader.outline)
+    top = max((float(item.top) for item in items if item.top is not None), default=0.0)
+    problems, seen = [], set()
+    for item in items:
+        title = normalise(item.title)
+        if title in wanted and title not in seen and item.top is not None and top - float(item.top) > 2:
+            page = reader.get_destination_page_number(item) + 1
+            problems.append(f"PDF: {item.title!r} starts in the middle of page {page}, not on a new page")
+        seen.add(title)
+    return problems
+
+
 def printed_contents(text: str) -> list[Entry]:
     """The entries of the printed contents (``pdftotext -layout`` of its pages), by title.
 
@@ -267,6 +290,7 @@ def check(book: Book) -> bool:
         *compare("EPUB toc.ncx", expected, ncx),
         *compare("PDF outline", by_title(expected, titles), pdf_outline(reader)),
         *compare("PDF printed contents", by_title(expected, titles), printed_contents(printed)),
+        *pdf_page_starts(reader, (e.key for e in by_title(expected, titles))),
     ]
     if not pages:
         problems.append("PDF: no printed contents (no page numbered in roman figures)")

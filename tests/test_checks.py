@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
-from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, DictionaryObject, Fit, FloatObject, NameObject, TextStringObject
 
 from checks import (
     BOOK,
@@ -203,6 +203,32 @@ def test_bare_pdf_lacks_outline_metadata_and_link_targets(tmp_path: Path) -> Non
     ]
     assert pdf.link_problems(reader) == (2, ["page 1: link to missing destination 'nowhere'"])
     assert pdf.render_problems(tmp_path / "bare.pdf", 1) == (1, [])
+
+
+def outlined_pdf(path: Path, entries: list[tuple[str, int, float]]) -> PdfReader:
+    """Blank A4 pages with bookmarks (title, page index, top of the heading in points)."""
+    writer = PdfWriter()
+    for _ in range(1 + max(page for _, page, _ in entries)):
+        writer.add_blank_page(595, 842)
+    for title, page, top in entries:
+        writer.add_outline_item(title=title, page_number=page, fit=Fit.xyz(left=72, top=top))
+    writer.write(path)
+    return PdfReader(path)
+
+
+def test_stranded_headings_split_boxes_and_mid_page_starts(tmp_path: Path) -> None:
+    reader = outlined_pdf(tmp_path / "o.pdf", [("1 Pain", 0, 770.0), ("1.1 Knees", 0, 400.0), ("1.2 Backs", 1, 150.0)])
+    pages = [
+        ["1 Pain", "text", "1.1 Knees", "Key messages", "Does it help? Not proven.",
+         "See this condition in the evidence table.", "more text", "and more"],
+        ["text", "1.2 Backs", "Page last reviewed: 1 December 2026"],
+        ["Key messages", "Does it help? Not proven."],
+    ]  # fmt: skip
+    assert pdf.stranded_headings(reader, pages) == ["page 2: heading '1.2 Backs' stranded at the foot of the page"]
+    assert pdf.split_boxes(pages) == ["page 3: the key-messages box is split across pages"]
+    assert structure.pdf_page_starts(reader, ["Pain", "Backs"]) == [
+        "PDF: '1.2 Backs' starts in the middle of page 2, not on a new page"
+    ]
 
 
 def test_truncated_pdf_does_not_render(tmp_path: Path) -> None:
