@@ -169,6 +169,14 @@ def test_latex_translator_has_hypertarget_to():
     assert callable(LaTeXTranslator.hypertarget_to)
 
 
+def test_latex_translator_opens_each_document_and_classed_container_as_we_style_them():
+    """docs/conf.py's LaTeX preamble: every document starts with ``\\sphinxstepscope`` (a new page is added to
+    it), and a container with a class is a ``sphinxuseclass`` environment (the key-messages box's
+    ``sphinxclasscm-unbreakable``)."""
+    assert "\\sphinxstepscope" in inspect.getsource(LaTeXTranslator.visit_start_of_file)
+    assert "sphinxuseclass" in inspect.getsource(LaTeXTranslator.visit_container)
+
+
 def test_html_row_column_counter_is_shared_with_docutils_visit_entry():
     """nodes.visit_header_cell_html advances ``node.parent.column`` as docutils' visit_entry does."""
     assert "node.parent.column += 1" in inspect.getsource(_html_base.HTMLTranslator.visit_entry)
