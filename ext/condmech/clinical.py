@@ -46,7 +46,7 @@ class HarmDirective(_CmDirective):
         outcomes = self.outcomes()
         keys = self.citations()
         if not (recorded and condition and level and outcomes is not None) or (self.kind == "effect" and not finding):
-            return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-effect"])]
+            return self.unread("cm-effect")
         anchor = self.stable_anchor(f"cm-{self.kind}", condition, level.id, *keys[:1])
         node = cm_effect(
             "", ids=[anchor], classes=["cm-effect", f"cm-{self.kind}"],

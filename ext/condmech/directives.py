@@ -26,7 +26,7 @@ from sphinx.util.typing import OptionSpec
 from . import citations
 from .config import ID_RE, CmConfig, get_config
 from .model import BIDI_CONTROLS, CONTROL_CHARACTERS, Finding, Kind, Level
-from .nodes import cm_assertion, cm_definition, cm_table_placeholder
+from .nodes import cm_assertion, cm_definition, cm_table_placeholder, cm_unread
 from .render import problem_marker
 from .warnings import WARNING_TYPE, Subtype, nearest, suggest, warn
 
@@ -126,6 +126,21 @@ class _CmDirective(SphinxDirective):
     def problem_marker(self) -> list[nodes.Element]:
         """A visible note in the page if this directive reported problems."""
         return [problem_marker(self.problems)] if self.problems else []
+
+    def unread(self, box: str, condition: str = "") -> list[nodes.Node]:
+        """A declaration that could not be recorded: its problem note and body, kept where it stands.
+
+        Its kind and condition (*condition*, else ``:condition:`` as written) go to the domain,
+        so that Key messages and the table show a problem instead of "nothing studied".
+        """
+        node = cm_unread("", *self.problem_marker(), *self.body(), classes=[box])
+        if self.problems:  # a suppressed warning leaves no note here, so none in the tables either
+            node["ids"] = [make_id(self.env, self.state.document, "cm-problem")]
+            node["kind"], node["line"] = self.name.split(":")[-1], self.lineno
+            node["condition"] = condition or self.option("condition")
+            self.set_source_info(node)
+            self.state.document.note_explicit_target(node)
+        return [node]
 
     def checked_id(self, value: str, what: str, option: str = "") -> str:
         """*value* if it is a well-formed id, else '' after a warning (at *option*'s line if given)."""
@@ -344,7 +359,7 @@ class LinkDirective(_CmDirective):
         keys = self.citations()
         recorded = recorded and bool(condition and mechanism and level and finding)
         if not recorded or level is None or finding is None:
-            return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-assertion"])]
+            return self.unread("cm-assertion")
         measured = self.option("measured")
         if not measured:
             warn(

@@ -25,8 +25,17 @@ from sphinx.util.tags import Tags
 
 from . import citations, dates, matrix, overview
 from .config import get_config
-from .model import Assertion, Definition, Effect, Kind, Review, Status, TableRequest, facts_key
-from .nodes import cm_assertion, cm_changes, cm_definition, cm_effect, cm_review, cm_status, cm_table_placeholder
+from .model import Assertion, Definition, Effect, Kind, Problem, Review, Status, TableRequest, facts_key
+from .nodes import (
+    cm_assertion,
+    cm_changes,
+    cm_definition,
+    cm_effect,
+    cm_review,
+    cm_status,
+    cm_table_placeholder,
+    cm_unread,
+)  # fmt: skip
 from .warnings import suggest, warn
 
 #: Role name -> the kind of definition it refers to.
@@ -35,13 +44,13 @@ ROLE_KINDS: dict[str, Kind] = {"cond": "condition", "mech": "mechanism"}
 Facts = tuple[tuple[Any, ...], ...]
 #: The parts of ``data`` that tables and key messages show (compared for change detection);
 #: lists of changes (``cm:changes``) show the review dates too, which are compared last.
-FACT_PARTS = ("definitions", "assertions", "effects", "statuses")
+FACT_PARTS = ("definitions", "assertions", "effects", "statuses", "problems")
 DATED_PARTS = (*FACT_PARTS, "reviews")
 
 
 #: The nodes :meth:`CondMechDomain.process_doc` reads.
 COLLECTED = (
-    cm_definition, cm_assertion, cm_effect, cm_status, cm_review, cm_table_placeholder, cm_changes,
+    cm_definition, cm_assertion, cm_effect, cm_status, cm_review, cm_unread, cm_table_placeholder, cm_changes,
     addnodes.pending_xref,
 )  # fmt: skip
 
@@ -133,6 +142,7 @@ class CondMechDomain(Domain):
         "assertions": {},  # docname -> list[Assertion]
         "effects": {},  # docname -> list[Effect] (clinical effects and harms)
         "statuses": {},  # docname -> list[Status]
+        "problems": {},  # docname -> list[Problem] (declarations that could not be recorded)
         "reviews": {},  # docname -> list[Review]
         "tables": {},  # docname -> list[TableRequest]
         "changes": {},  # docname -> list of the snapshots its cm:changes lists compare with
@@ -184,6 +194,7 @@ class CondMechDomain(Domain):
         assertions: list[Assertion] = []
         effects: list[Effect] = []
         statuses: list[Status] = []
+        problems: list[Problem] = []
         reviews: list[Review] = []
         tables: list[TableRequest] = []
         changes: list[str] = []
@@ -204,6 +215,11 @@ class CondMechDomain(Domain):
             elif isinstance(node, cm_status):
                 if node["recorded"]:
                     statuses.append(_status(node, docname))
+            elif isinstance(node, cm_unread):
+                if node.get("kind"):
+                    problems.append(
+                        Problem(node["kind"], node["condition"], docname, node["ids"][0], node["line"], _only(node))
+                    )
             elif isinstance(node, cm_review):
                 reviews.append(Review(docname, node["date"], node["line"]))
             elif isinstance(node, cm_table_placeholder):
@@ -219,6 +235,7 @@ class CondMechDomain(Domain):
             ("assertions", assertions),
             ("effects", effects),
             ("statuses", statuses),
+            ("problems", problems),
             ("reviews", reviews),
             ("tables", tables),
             ("changes", changes),
@@ -247,7 +264,7 @@ class CondMechDomain(Domain):
             self._order = document_order(self.env)
         return self._order
 
-    def visible(self, item: Definition | Assertion | Effect | Status | TableRequest) -> bool:
+    def visible(self, item: Definition | Assertion | Effect | Status | Problem | TableRequest) -> bool:
         """Whether this builder shows *item*: no ``only`` around it excludes it."""
         only = () if isinstance(item, TableRequest) else item.only  # a table request has no only
         if self.tags is None or not only:
@@ -283,6 +300,10 @@ class CondMechDomain(Domain):
     def effects(self) -> list[Effect]:
         """Every recorded clinical effect and harm, by docname then line."""
         return list(self._all("effects"))
+
+    def problems(self) -> list[Problem]:
+        """Every declaration that could not be recorded, by docname then line."""
+        return list(self._all("problems"))
 
     def statuses(self) -> dict[str, Status]:
         """Condition id -> its status: the first by (docname, line)."""

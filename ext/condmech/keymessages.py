@@ -11,9 +11,9 @@ from docutils import nodes
 from sphinx import addnodes
 
 from .config import CmConfig
-from .model import Level
+from .model import Level, Problem
 from .overview import Answer, Row
-from .render import _citations
+from .render import _citations, problem_note
 from .status import as_of_text
 
 #: Each evidence level in plain words (a configured level not listed here uses its label).
@@ -81,6 +81,14 @@ def _item(question: str, answer: str, sources: nodes.paragraph | None = None) ->
     return nodes.list_item("", para)
 
 
+def _mark_problems(item: nodes.Element, problems: tuple[Problem, ...], unanswered: bool, docname: str) -> None:
+    """Add the problem note to an answer; it replaces an answer that would say "none" (a typo is not "none")."""
+    if problems:
+        if unanswered:
+            del item[0][1:]  # keep the question
+        item += problem_note(problems, docname)
+
+
 def render_key_messages(
     row: Row, cfg: CmConfig, docname: str, table: tuple[str, str] | None, known: set[str]
 ) -> nodes.admonition:
@@ -100,6 +108,9 @@ def render_key_messages(
         _item("How might it work?", _mechanisms(row)),
         _item("Is it approved?", _status(row)),
     )
+    answered = (row.effect, row.harm, row.mechanisms, row.status)
+    for item, kind, answer in zip(items.children, ("effect", "harm", "link", "status"), answered, strict=True):
+        _mark_problems(item, row.problem(kind), not answer, docname)
     box = nodes.admonition("", nodes.title("Key messages", "Key messages"), items, classes=["cm-key-messages"])
     if table is not None:
         text = "See this condition in the evidence table"

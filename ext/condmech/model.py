@@ -118,6 +118,22 @@ class Review(NamedTuple):
     line: int
 
 
+class Problem(NamedTuple):
+    """A ``cm:link``, ``cm:effect``, ``cm:harm`` or ``cm:status`` that could not be recorded (after a warning).
+
+    Key messages and the table show it as a problem note, so that a typo never reads as
+    "nothing studied" in the live preview.
+    """
+
+    kind: str
+    #: As written ('' when missing): the conditions defined on the page then stand in.
+    condition: str
+    docname: str
+    anchor: str
+    line: int
+    only: tuple[str, ...] = ()
+
+
 class TableRequest(NamedTuple):
     """A ``cm:matrix`` or ``cm:summary`` placeholder and its view options."""
 

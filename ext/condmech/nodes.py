@@ -29,6 +29,10 @@ class cm_status(nodes.container):
     """The rendered body of a ``cm:status``."""
 
 
+class cm_unread(nodes.container):
+    """A declaration that could not be recorded: its problem note and body (see :class:`~condmech.model.Problem`)."""
+
+
 class cm_review(nodes.container):
     """The review dates of a page (``cm:reviewed``)."""
 
@@ -121,6 +125,7 @@ def register(app: Sphinx) -> None:
     app.add_node(cm_assertion, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_effect, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_status, latex=(visit_anchored_latex, depart_anchored_latex))
+    app.add_node(cm_unread, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_review)
     app.add_node(cm_details, html=(visit_details_html, depart_details_html))
     app.add_node(cm_details_summary, html=(visit_details_summary_html, depart_details_summary_html))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .matrix import Cell, Matrix, strongest
-from .model import Definition, Effect, Finding, Level, Status
+from .model import Definition, Effect, Finding, Level, Problem, Status
 
 if TYPE_CHECKING:
     from .config import CmConfig
@@ -42,6 +42,12 @@ class Row:
     harm: Answer | None
     mechanisms: tuple[Cell, ...]
     status: Status | None
+    #: Declarations for this condition that could not be recorded: shown as problems, never as "none".
+    problems: tuple[Problem, ...] = ()
+
+    def problem(self, kind: str) -> tuple[Problem, ...]:
+        """The problems of declarations of *kind* (``effect``, ``harm``, ``link``, ``status``)."""
+        return tuple(p for p in self.problems if p.kind == kind)
 
     @property
     def is_empty(self) -> bool:
@@ -57,11 +63,23 @@ def _answer(cfg: CmConfig, found: Sequence[Effect]) -> Answer | None:
     return Answer(level, finding, ranked, citations, tuple(o for o in cfg.outcomes if o in measured))
 
 
-def build(matrix: Matrix, effects: Sequence[Effect], statuses: Mapping[str, Status], cfg: CmConfig) -> list[Row]:
-    """One row per condition of *matrix* (its filters apply), in its order."""
+def build(
+    matrix: Matrix,
+    effects: Sequence[Effect],
+    statuses: Mapping[str, Status],
+    cfg: CmConfig,
+    problems: Sequence[Problem] = (),
+) -> list[Row]:
+    """One row per condition of *matrix* (its filters apply), in its order.
+
+    A problem without a condition belongs to the conditions defined on its page.
+    """
     rows = []
     for condition in matrix.conditions:
         mine = [e for e in effects if e.condition == condition.id]
+        unread = tuple(
+            p for p in problems if p.condition == condition.id or (not p.condition and p.docname == condition.docname)
+        )
         rows.append(
             Row(
                 condition,
@@ -69,6 +87,7 @@ def build(matrix: Matrix, effects: Sequence[Effect], statuses: Mapping[str, Stat
                 _answer(cfg, [e for e in mine if e.kind == "harm"]),
                 tuple(matrix.by_condition(condition.id)),
                 statuses.get(condition.id),
+                unread,
             )
         )
     return rows

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from docutils import nodes
 
 from .config import CmConfig
+from .model import Problem
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
 from .overview import Answer, Row
 from .render import (
@@ -23,6 +24,7 @@ from .render import (
     column_spec,
     finding_node,
     level_node,
+    problem_note,
     table_cell,
 )
 from .status import as_of_text
@@ -137,6 +139,14 @@ def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list
     return [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
 
 
+def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], docname: str) -> list[nodes.Node]:
+    """A cell with its problem note; the note replaces "none declared" (a typo is not "none")."""
+    if not problems:
+        return content
+    answered = [node for node in content if "cm-empty" not in node.get("classes", ())]
+    return [*answered, problem_note(problems, docname)]
+
+
 def _stub(row: Row, docname: str, cfg: CmConfig, anchored: bool) -> cm_header_cell:
     para = nodes.paragraph("", "", _definition_ref(row.condition, docname, cfg))
     if anchored:
@@ -176,11 +186,14 @@ def render_overview(
     tgroup += nodes.thead("", head)
     body = nodes.tbody()
     for row in rows:
-        cells = (
-            _effect_cell(row, docname, cfg, known, compact),
-            _harm_cell(row, docname, cfg, known, compact),
-            _mechanism_cell(row, docname, known),
-            _status_cell(row, docname, known, compact),
+        cells = tuple(
+            _with_problems(content, row.problem(kind), docname)
+            for kind, content in (
+                ("effect", _effect_cell(row, docname, cfg, known, compact)),
+                ("harm", _harm_cell(row, docname, cfg, known, compact)),
+                ("link", _mechanism_cell(row, docname, known)),
+                ("status", _status_cell(row, docname, known, compact)),
+            )
         )
         table_row = nodes.row("", _stub(row, docname, cfg, anchored))
         for (title, _), content in zip(COLUMNS, cells, strict=True):

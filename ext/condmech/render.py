@@ -14,7 +14,7 @@ from sphinx import addnodes
 
 from .config import CmConfig
 from .matrix import Cell, Matrix
-from .model import Assertion, Definition, Effect, Finding, Level, TableRequest
+from .model import Assertion, Definition, Effect, Finding, Level, Problem, TableRequest
 from .nodes import cm_header_cell, cm_level
 
 #: Width of the first column in the LaTeX column specification, out of 100.
@@ -83,6 +83,23 @@ def problem_marker(problems: list[str]) -> nodes.paragraph:
     label = "Problem in this declaration: "
     text = f"{'; '.join(problems)} (see the build warnings)."
     return nodes.paragraph("", "", nodes.strong(label, label), nodes.Text(text), classes=["cm-problem"])
+
+
+def problem_note(problems: Sequence[Problem], docname: str) -> nodes.paragraph:
+    """Where a summary would otherwise say "none": declarations that could not be read, with links to them."""
+    label = "Problem: "
+    count = "a" if len(problems) == 1 else str(len(problems))
+    para = nodes.paragraph("", "", nodes.strong(label, label), classes=["cm-problem"])
+    para += nodes.Text(f"{count} cm:{problems[0].kind} could not be read, so this is incomplete (")
+    for index, problem in enumerate(problems):
+        text = "see it" if len(problems) == 1 else f"{index + 1}"
+        para += nodes.Text(", " if index else "")
+        para += addnodes.pending_xref(
+            "", nodes.inline(text, text), refdomain="cm", reftype="assertion", reftarget=problem.anchor,
+            cm_todoc=problem.docname, refdoc=docname, refexplicit=True, refwarn=False, cm_generated=True,
+        )  # fmt: skip
+    para += nodes.Text("; the build warnings say why).")
+    return para
 
 
 def shorten(text: str, limit: int) -> str:

@@ -48,7 +48,7 @@ class StatusDirective(_CmDirective):
             recorded = False
         keys = self.citations()
         if not recorded:
-            return [nodes.container("", *self.problem_marker(), *self.body(), classes=["cm-status"])]
+            return self.unread("cm-status", condition)
         summary = self.option("summary")
         approvals = [item.strip() for item in self.option("approved").split(";") if item.strip()]
         anchor = make_id(self.env, self.state.document, "cm-status", condition)

@@ -47,7 +47,7 @@ class BuildTables(SphinxPostTransform):
             request = TableRequest.from_node(node, node["docname"])
             matrix = domain.matrix(request.filters)
             if request.view == "key-messages":
-                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
+                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg, domain.problems())
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
                 node["ids"] = []  # a box, not a numbered table: its reading-time id goes
                 boxes = [render_key_messages(row, cfg, request.docname, target, known) for row in rows]
@@ -59,7 +59,7 @@ class BuildTables(SphinxPostTransform):
             table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
             if request.view == "overview":
-                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg)
+                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg, domain.problems())
                 result = render_overview(
                     rows, cfg, caption, request.docname, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
