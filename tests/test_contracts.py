@@ -30,7 +30,7 @@ from sphinx.util.osutil import relative_uri
 from sphinx.writers.latex import LaTeXTranslator
 from sphinxcontrib.bibtex import domain as bibtex_domain
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.citation_target import CitationTarget, parse_citation_targets
 from sphinxcontrib.bibtex.transforms import node_text_transform
 
 SPHINX_TEMPLATES = Path(sphinx.__file__).parent / "templates"
@@ -92,6 +92,16 @@ def test_bibtex_env_updated_still_returns_no_pages():
 def test_bibtex_parses_citation_targets_into_keys():
     """citations.cited_keys: the keys a ``{cite:p}`` target names."""
     assert [target.key for target in parse_citation_targets("alpha2020,gamma2021")] == ["alpha2020", "gamma2021"]
+
+
+def test_bibtex_citation_targets_keep_pre_and_post_text():
+    """citations.UnknownRoleKeys writes a target back as ``{pre}key{post}`` after dropping an unknown key."""
+    assert list(parse_citation_targets("{see}alpha2020{p. 3}")) == [CitationTarget("alpha2020", "see", "p. 3")]
+
+
+def test_bibtex_resolves_cite_roles_in_the_reference_resolver():
+    """citations.UnknownRoleKeys (a post-transform at priority 7) must run before bibtex's own key check."""
+    assert "could not find bibtex key" in inspect.getsource(bibtex_domain.BibtexDomain.resolve_xref)
 
 
 def test_bibtex_offers_node_text_transform():

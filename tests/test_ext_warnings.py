@@ -208,6 +208,14 @@ CASES = {
     # case 7: direction controls would show a name reversed
     "bidi-name": ("case.md", myst("condition", "back", name="Back\u202e pain"), "condmech.invalid_character", 4),
     "bidi-note-rst": ("case.rst", rst("link", **link(note="ok\u202dnote")), "condmech.invalid_character", 10),
+    # issue 21: a typo in a cite role gets the same warning (with "did you mean") as in :cite:, not bibtex's
+    "cite-role-unknown-key": ("case.md", "# Case\n\nText {cite:p}`alpha2002`.\n", "condmech.unknown_citation", 3),
+    "cite-role-unknown-key-rst": (
+        "case.rst",
+        "Case\n====\n\nText :cite:t:`alpha2020,alpha2002`.\n",
+        "condmech.unknown_citation",
+        4,
+    ),
     # issue 21: control characters would reach the page, the EPUB's XHTML and the CSV
     "bel-note": ("case.md", myst("link", **link(note="ok\x07note")), "condmech.invalid_character", 9),
     "esc-name-rst": ("case.rst", rst("condition", "back", name="Back\x1b[31m pain"), "condmech.invalid_character", 5),
@@ -390,3 +398,28 @@ def test_deprecated_link_still_counts(write_project, build):
     assert ":measured:" in message and "cm:effect" in message
     matrix = first(built.html("base.html"), ".//table", "cm-matrix")
     assert "Case" in [text(a) for a in matrix.iter("a")]  # the matrix links back to the deprecated link
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hint"),
+    [
+        (
+            "{cite:p}`alpha2002`",
+            "alpha2002",
+            "citation key 'alpha2002' in {cite:p} is not in refs.bib; did you mean 'alpha2020'?",
+        ),
+        (
+            "{cite:t}`gamma2021,alpha2002`",
+            "Gamma",
+            "citation key 'alpha2002' in {cite:t} is not in refs.bib; did you mean",
+        ),
+        ("{cite:p}`{see}alpha2002{p. 3},gamma2021`", "Gam21", "did you mean 'alpha2020'?"),
+    ],
+)
+def test_cite_role_typo_suggests_the_nearest_key(write_project, build, role, shown, hint):
+    """Issue 21: one warning, ours, at the role's line; known keys are still cited, an unknown one shown as written."""
+    srcdir = write_project({"index.md": INDEX, "base.md": BASE, "case.md": f"# Case\n\nSome text.\n\nText {role}.\n"})
+    built = build(srcdir)
+    message = single_warning(built, "case.md", 5, "condmech.unknown_citation")
+    assert hint in message
+    assert shown in text(first(built.html("case.html"), ".//p[2]"))

@@ -16,7 +16,10 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
-from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinxcontrib.bibtex.citation_target import CitationTarget, parse_citation_targets
+
+from .warnings import suggest, warn
 
 if TYPE_CHECKING:
     from sphinx.util.docutils import SphinxDirective
@@ -24,8 +27,45 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> None:
-    """Load sphinxcontrib-bibtex, whose ``cite`` domain formats every source."""
+    """Load sphinxcontrib-bibtex, whose ``cite`` domain formats every source, and check its roles' keys."""
     app.setup_extension("sphinxcontrib.bibtex")
+    app.add_post_transform(UnknownRoleKeys)
+
+
+class UnknownRoleKeys(SphinxPostTransform):
+    """A ``{cite:p}`` or ``{cite:t}`` key that is not in the .bib files: ``condmech.unknown_citation``
+    with "did you mean", at the role's line, as for a ``:cite:`` option.
+
+    The key is then taken out of the role, so that sphinxcontrib-bibtex does not report it a
+    second time (``bibtex.key_not_found``, without a suggestion); a role left with no key shows
+    its text as written. Runs before the reference resolver (10), where bibtex resolves roles.
+    """
+
+    default_priority = 7
+
+    def run(self, **kwargs: Any) -> None:
+        bibfiles, known = bib_keys(self.env)
+        files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            if node.get("refdomain") != "cite":
+                continue
+            targets = list(parse_citation_targets(node["reftarget"]))
+            kept = [target for target in targets if target.key in known]
+            for target in targets:
+                if target.key not in known:
+                    hint = suggest(target.key, sorted(known), "keys")
+                    message = f"citation key {target.key!r} in {{cite:{node['reftype']}}} is not in {files}{hint}"
+                    warn(message, "unknown_citation", node)
+            if not kept:
+                node.replace_self(node.children or [nodes.Text(node["reftarget"])])
+            elif len(kept) < len(targets):
+                node["reftarget"] = ",".join(_target_text(target) for target in kept)
+
+
+def _target_text(target: CitationTarget) -> str:
+    """*target* as bibtex's role syntax writes it: ``{pre}key{post}``."""
+    pre, post = (f"{{{text}}}" if text else "" for text in (target.pre, target.post))
+    return f"{pre}{target.key}{post}"
 
 
 def _cite(env: BuildEnvironment) -> BibtexDomain:

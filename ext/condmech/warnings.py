@@ -58,8 +58,8 @@ SUBTYPES: dict[Subtype, str] = {
     "duplicate_citation": "A citation key is listed twice in one link.",
     "invalid_citation": "A ``:cite:`` key is not valid BibTeX key syntax (braces, quotes, ``<>``, a leading ``!`` "
     "or ``~``); the key is left out.",
-    "unknown_citation": "A ``:cite:`` key is not in the bibliography files (``bibtex_bibfiles``, the book's "
-    "``references.bib``); the warning suggests the nearest key.",
+    "unknown_citation": "A ``:cite:`` key, or a key of a ``{cite:p}`` or ``{cite:t}`` role, is not in the "
+    "bibliography files (``bibtex_bibfiles``, the book's ``references.bib``); the warning suggests the nearest key.",
     "no_citation": "A link has no ``:cite:`` keys.",
     "empty_table": "A table or summary has nothing to show (after its filters).",
     "name_too_long": "A display name is longer than ``cm_max_name_length``; it is shortened in tables.",
