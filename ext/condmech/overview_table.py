@@ -147,6 +147,19 @@ def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], doc
     return [*answered, problem_note(problems, docname)]
 
 
+def _cells(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> tuple[list[nodes.Node], ...]:
+    """The contents of a row's answer cells, in the order of :data:`COLUMNS`, each with its problems."""
+    return tuple(
+        _with_problems(content, row.problem(kind), docname)
+        for kind, content in (
+            ("effect", _effect_cell(row, docname, cfg, known, compact)),
+            ("harm", _harm_cell(row, docname, cfg, known, compact)),
+            ("link", _mechanism_cell(row, docname, known)),
+            ("status", _status_cell(row, docname, known, compact)),
+        )
+    )
+
+
 def _stub(row: Row, docname: str, cfg: CmConfig, anchored: bool) -> cm_header_cell:
     para = nodes.paragraph("", "", _definition_ref(row.condition, docname, cfg))
     if anchored:
@@ -186,15 +199,7 @@ def render_overview(
     tgroup += nodes.thead("", head)
     body = nodes.tbody()
     for row in rows:
-        cells = tuple(
-            _with_problems(content, row.problem(kind), docname)
-            for kind, content in (
-                ("effect", _effect_cell(row, docname, cfg, known, compact)),
-                ("harm", _harm_cell(row, docname, cfg, known, compact)),
-                ("link", _mechanism_cell(row, docname, known)),
-                ("status", _status_cell(row, docname, known, compact)),
-            )
-        )
+        cells = _cells(row, docname, cfg, known, compact)
         table_row = nodes.row("", _stub(row, docname, cfg, anchored))
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             short = title.split(" Effects")[0]
@@ -250,12 +255,7 @@ def render_print(
         stub = _stub(row, docname, cfg, anchored)
         stub["morecols"] = len(PRINT_COLUMNS) - 1
         body += nodes.row("", stub)
-        cells = (
-            _effect_cell(row, docname, cfg, known, True),
-            _harm_cell(row, docname, cfg, known, True),
-            _mechanism_cell(row, docname, known),
-            _status_cell(row, docname, known, True),
-        )
+        cells = _cells(row, docname, cfg, known, True)
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             question = title.split(" Effects")[0]
             for index, (answer, details) in enumerate(_print_items(content)):
