@@ -149,7 +149,7 @@ class CondMechDomain(Domain):
         "refs": {},  # docname -> set[(kind, id)] whose names the page shows (roles, link headers)
         "cites": {},  # docname -> frozenset of the citation keys its cite roles name
     }
-    data_version = 4
+    data_version = 5
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
