@@ -40,7 +40,7 @@ class ChangesDirective(_CmDirective):
         try:
             Export.load(path)
         except SnapshotError as err:
-            self.warn(f"snapshot {snapshot!r} {err}", "invalid_snapshot", self.get_location())
+            self.warn(f"snapshot {snapshot!r}: {err}", "invalid_snapshot", self.get_location())
             return self.problem_marker()
         node = cm_changes("", snapshot=snapshot, label=Path(snapshot).stem, line=self.lineno)
         self.set_source_info(node)

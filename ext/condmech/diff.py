@@ -44,21 +44,21 @@ TOPICS: dict[str, str] = {
 NOT_RECORDS = frozenset({"cells", "conditions", "mechanisms", "evidence_levels", "findings", "outcomes"})
 #: Fields that say where a record is, not what it says.
 LOCATION_FIELDS = frozenset({"condition", "docname", "line", "section", "url", "links"})
-#: Reader words for the fields; any other field is shown by its name.
+#: Reader words for the fields, in the order changes are listed; any other field is shown by its name, last.
 FIELD_LABELS: dict[str, str] = {
     "level": "evidence",
     "finding": "finding",
     "certainty": "certainty",
     "outcomes": "outcomes",
     "mechanism": "mechanism",
-    "measured": "what was measured",
-    "citations": "sources",
-    "note": "note",
     "text": "what was seen",
-    "as_of": "checked on",
     "summary": "status",
     "approved": "approvals",
+    "as_of": "checked on",
     "reviewed": "reviewed on",
+    "citations": "sources",
+    "measured": "what was measured",
+    "note": "note",
 }
 #: Fields that word a record rather than state evidence: in the Markdown for reviewers, not on the reader page.
 WORDING_FIELDS = frozenset({"note", "measured"})
@@ -276,7 +276,7 @@ def _join(words: list[str], conjunction: str) -> str:
 
 def compare(old: Export, new: Export) -> Comparison:
     """What differs from *old* to *new*, per condition (in the new book order, removed ones last)."""
-    kinds = sorted(new.kinds(), key=lambda k: list(TOPICS).index(k) if k in TOPICS else len(TOPICS))
+    kinds = sorted(new.kinds(), key=lambda kind: _rank(list(TOPICS), kind))
     changes: dict[str, list[Change]] = {}
     new_fields: set[str] = set()
     for kind in kinds:
@@ -414,6 +414,10 @@ def _summary(record: Mapping[str, Any], export: Export) -> str:
     return "; ".join(part for part in parts if part)
 
 
+def _rank(order: list[str], name: str) -> int:
+    return order.index(name) if name in order else len(order)
+
+
 def _field_changes(
     old_record: Mapping[str, Any],
     new_record: Mapping[str, Any],
@@ -422,7 +426,8 @@ def _field_changes(
     missing_fields: set[str],
 ) -> Iterator[FieldChange]:
     """The fields that differ, by name; ids compared as ids, shown as labels."""
-    for name, value in new_record.items():
+    order = list(FIELD_LABELS)
+    for name, value in sorted(new_record.items(), key=lambda item: (_rank(order, item[0]), item[0])):
         if name in LOCATION_FIELDS or name == "mechanism":  # the mechanism is part of the identity
             continue
         if name not in old_record:

@@ -1,0 +1,202 @@
+"""The comparison of two exports (condmech.diff) and its command (python -m condmech diff), without Sphinx.
+
+Fixtures: ``tests/roots/test-changes/_data/earlier.json`` (a condmech/2 export of an
+earlier edition of the test project), ``earlier-v1.json`` (the same edition as
+condmech/1), and the test project's current export written here as ``NOW`` below.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from condmech.__main__ import main
+from condmech.diff import Comparison, Export, SnapshotError, compare, lines, to_markdown
+
+DATA = Path(__file__).parent / "roots" / "test-changes" / "_data"
+
+
+def load(name: str) -> dict[str, Any]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def now() -> dict[str, Any]:
+    """The test project's export as it builds today (knee changed, back new, hip gone)."""
+    data = copy.deepcopy(load("earlier.json"))
+    data["conditions"] = [
+        data["conditions"][0],
+        {"docname": "back", "id": "back", "name": "Back pain", "plain": "Back pain", "short": "Back pain",
+         "url": "back.html#cm-condition-back"},
+    ]  # fmt: skip
+    data["effects"][0].update(level="rct", finding="mixed", url="knee.html#cm-effect-knee-rct-gamma2021")
+    data["effects"].append(
+        {**data["effects"][0], "condition": "back", "docname": "back", "level": "early-clinical",
+         "finding": "positive", "citations": ["alpha2020"], "url": "back.html#cm-effect-back-early-clinical-alpha2020"}
+    )  # fmt: skip
+    data["harms"][0]["note"] = "Knee swelling"
+    data["links"] = data["links"][:1]
+    data["statuses"] = [{**data["statuses"][0], "as_of": "2026-11-01", "approved": ["Elsewhere, 2012: a test product"]}]
+    data["reviews"] = [{**data["reviews"][0], "reviewed": "2026-11-01"}]
+    return data
+
+
+def sentences(comparison: Comparison, reader: bool = False) -> dict[str, list[str]]:
+    return {condition.name: found for condition, found in lines(comparison, reader)}
+
+
+def test_added_removed_and_changed_records_per_condition():
+    found = sentences(compare(Export.from_data(load("earlier.json")), Export.from_data(now())))
+    assert found == {
+        "Knee pain": [
+            "Does it help? (pain): evidence Early clinical → Randomised trial; finding supports → mixed or limited.",
+            "Harms: note Swelling → Knee swelling.",
+            "How might it work? (Tissue regeneration): no longer listed: Randomised trial, mixed or limited.",
+            "Approved?: approvals added: Elsewhere, 2012: a test product; "
+            "checked on 1 November 2025 → 1 November 2026.",
+            "Chapter reviewed: reviewed on 1 November 2025 → 1 November 2026.",
+        ],
+        "Back pain": ["New in this edition.", "Does it help? (pain): new: Early clinical, supports."],
+        "Hip pain": ["No longer in the book."],
+    }
+
+
+def test_the_reader_list_leaves_out_wording_and_counts_sources():
+    new = now()
+    new["effects"][0]["citations"].append("delta2022")
+    found = sentences(compare(Export.from_data(load("earlier.json")), Export.from_data(new)), reader=True)
+    assert "Harms: note Swelling → Knee swelling." not in found["Knee pain"]
+    assert found["Knee pain"][0].endswith("finding supports → mixed or limited; 1 new source.")
+    assert sentences(compare(Export.from_data(load("earlier.json")), Export.from_data(new)))["Knee pain"][0].endswith(
+        "; sources added: delta2022."
+    )
+
+
+def test_identical_exports_have_no_change():
+    comparison = compare(Export.from_data(now()), Export.from_data(now()))
+    assert comparison.is_empty
+    assert sentences(comparison) == {
+        "Knee pain": ["No change in the evidence."],
+        "Back pain": ["No change in the evidence."],
+    }
+    assert "No change in the evidence." in to_markdown(comparison, "a", "b")
+
+
+def test_a_record_is_paired_by_identity_not_by_position_or_line():
+    old, new = now(), now()
+    new["effects"].reverse()
+    for record in new["effects"]:
+        record["line"] += 40
+        record["section"] = "Moved"
+    assert compare(Export.from_data(old), Export.from_data(new)).is_empty
+
+
+def test_records_sharing_condition_mechanism_and_first_source_pair_by_content():
+    old = now()
+    twin = {**old["links"][0], "level": "rct", "finding": "mixed", "url": "knee.html#cm-link-1"}
+    old["links"].append(twin)
+    new = copy.deepcopy(old)
+    new["links"].reverse()
+    assert compare(Export.from_data(old), Export.from_data(new)).is_empty
+    new["links"] = new["links"][1:]  # the Randomised-trial twin (first after the reversal) removed
+    found = sentences(compare(Export.from_data(old), Export.from_data(new)))["Knee pain"]
+    assert found == ["How might it work? (Tissue regeneration): no longer listed: Randomised trial, mixed or limited."]
+
+
+def test_certainty_and_new_kinds_of_a_later_schema_are_compared_by_name():
+    """A condmech/3-like export: certainty on effects, harms that say what was seen, approvals as records."""
+    old, new = now(), now()
+    for data, certainty, text in ((old, "low", "Swelling"), (new, "moderate", "Swelling for a few days")):
+        data["schema"] = "condmech/3"
+        data["effects"][0]["certainty"] = certainty
+        data["harms"][0]["text"] = text
+        data["approvals"] = [{"condition": "knee", "jurisdiction": "Korea", "product": "Test", "date": "2012-01-01"}]
+    new["approvals"][0]["covers"] = "cartilage defects only"
+    found = sentences(compare(Export.from_data(old), Export.from_data(new)))["Knee pain"]
+    assert found[:2] == [
+        "Does it help? (pain): certainty low → moderate.",
+        "Harms: what was seen Swelling → Swelling for a few days.",
+    ]
+    assert "Approved?: covers now given: cartilage defects only." in found
+
+
+def test_an_older_schema_says_what_it_could_not_compare():
+    comparison = compare(Export.from_data(load("earlier-v1.json")), Export.from_data(now()))
+    assert comparison.old_schema == "condmech/1"
+    assert comparison.first_kinds == ("effects", "harms", "statuses", "reviews")
+    assert comparison.new_fields == ("measured",)
+    assert comparison.notes("2026.11", reader=True) == [
+        "The 2026.11 records did not include effects measured in people, harms, approval status or chapter review "
+        "dates. These are marked “now recorded”."
+    ]
+    knee = sentences(comparison)["Knee pain"]
+    assert knee[0] == "Does it help? (pain): now recorded: Randomised trial, mixed or limited."
+    assert "Chapter reviewed: now recorded: 1 November 2026." in knee
+    assert "How might it work? (Tissue regeneration): what was measured now given: cartilage in animals." in knee
+
+
+def test_a_kind_the_newer_export_lacks_is_named_not_listed_as_removed():
+    old = now()
+    new = {key: value for key, value in now().items() if key != "harms"}
+    comparison = compare(Export.from_data(old), Export.from_data(new))
+    assert comparison.dropped_kinds == ("harms",)
+    assert comparison.notes("old") == ["This edition's records no longer include harms, so they are not compared."]
+    assert comparison.is_empty
+
+
+def test_markdown_has_a_heading_per_condition_and_escapes_markup():
+    new = now()
+    new["conditions"][0]["name"] = "Knee <pain> *and* stiffness"
+    markdown = to_markdown(compare(Export.from_data(load("earlier.json")), Export.from_data(new)), "2026.11", "PR")
+    assert markdown.startswith("## What changed in the evidence: 2026.11 → PR\n")
+    assert "### Knee \\<pain\\> \\*and\\* stiffness\n" in markdown
+    assert (
+        "- Does it help? (pain): evidence Early clinical → Randomised trial; finding supports → mixed or limited.\n"
+        in (markdown)
+    )
+    assert "### Hip pain\n\n- No longer in the book.\n" in markdown
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not valid JSON"),
+        ("[]", "no JSON object"),
+        ('{"schema": "other/1"}', "schema 'other/1'"),
+        ('{"schema": "condmech/2", "conditions": {}}', "'conditions' is not a list"),
+        ('{"schema": "condmech/2", "conditions": [{"id": "x"}]}', "a condition has no id or name"),
+        ('{"schema": "condmech/2", "conditions": [], "effects": [1]}', "'effects' is not a list of objects"),
+    ],
+)
+def test_what_is_not_an_export_says_why(text, message):
+    with pytest.raises(SnapshotError, match=message):
+        Export.parse(text)
+
+
+def test_the_command_prints_markdown(tmp_path, capsys):
+    (tmp_path / "new.json").write_text(json.dumps(now()), encoding="utf-8")
+    status = main(["diff", str(DATA / "earlier.json"), str(tmp_path / "new.json"), "--old-label", "2026.11"])
+    assert status == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## What changed in the evidence: 2026.11 → new.json\n")
+    assert "- Approved?: approvals added: Elsewhere, 2012: a test product;" in out
+
+
+def test_the_command_reports_an_unreadable_export(tmp_path, capsys):
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    assert main(["diff", str(tmp_path / "bad.json"), str(DATA / "earlier.json")]) == 2
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'bad.json'}: not valid JSON")
+    assert main(["diff", str(tmp_path / "missing.json"), str(DATA / "earlier.json")]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+
+
+def test_python_m_condmech_runs():
+    done = subprocess.run(
+        [sys.executable, "-m", "condmech", "diff", str(DATA / "earlier-v1.json"), str(DATA / "earlier.json")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "### Knee pain" in done.stdout
