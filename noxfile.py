@@ -8,6 +8,8 @@ that were tested), so a fresh machine reproduces the tested stack. Outputs:
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -22,6 +24,10 @@ BUILD = ROOT / "_build"
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 CONSTRAINTS = ("-c", "requirements/constraints.txt")
 
+#: The evidence export of the HTML build, and the folder of each edition's copy of it (the snapshot that
+#: the next edition's "What changed in this edition" page, ``docs/back/changes.md``, compares with).
+EXPORT = Path("html", "_static", "condition-mechanism.json")
+SNAPSHOTS = ROOT / "docs" / "_data" / "exports"
 #: The newest Python the extension is tested on (with the newest Sphinx 9.x: ``nox -s tests-latest``).
 LATEST_PYTHON = "3.13"
 #: The extension's tests, and the contracts that pin the other packages' internals it and docs/_ext rely on.
@@ -84,6 +90,51 @@ def book(session: nox.Session) -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+@nox.session
+def snapshot(session: nox.Session) -> None:
+    """Keep this checkout's evidence export as an edition's snapshot: ``-- EDITION`` (default: conf.py's release).
+
+    Run on the release commit; writes ``docs/_data/exports/<edition>.json`` (see CONTRIBUTING.md).
+    """
+    conf = (ROOT / "docs" / "conf.py").read_text(encoding="utf-8")
+    edition = session.posargs[0] if session.posargs else re.search(r'release = "([^"]+)"', conf)[1]
+    target = SNAPSHOTS / f"{edition}.json"
+    if target.exists():  # a later commit's data would rewrite what the edition said
+        session.error(f"{target.relative_to(ROOT)} exists: an edition's snapshot is taken once, at its release")
+    build(session, ("html",))
+    shutil.copyfile(BUILD / EXPORT, target)
+    session.log(f"snapshot of edition {edition}: {target.relative_to(ROOT)}")
+
+
+@nox.session
+def changes(session: nox.Session) -> None:
+    """What changed in the evidence since another commit, as Markdown: ``-- REV`` (default: main).
+
+    Builds the export of this checkout, and that of REV in a scratch git worktree with REV's own
+    noxfile and extension, then compares them (``python -m condmech diff``). Prints the result and
+    keeps it in ``_build/changes/changes.md``; the pull-request workflow posts it.
+    """
+    rev = session.posargs[0] if session.posargs else "main"
+    build(session, ("html",))
+    work = BUILD / "changes"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    shutil.copyfile(BUILD / EXPORT, work / "new.json")
+    base = work / "base"
+    session.run("git", "worktree", "add", "--detach", str(base), rev, external=True)
+    try:
+        session.run(sys.executable, "-m", "nox", "-f", str(base / "noxfile.py"), "-s", "html", external=True)
+        shutil.copyfile(base / "_build" / EXPORT, work / "old.json")
+    finally:
+        session.run("git", "worktree", "remove", "--force", str(base), external=True)
+    markdown = session.run(
+        "python", "-m", "condmech", "diff", str(work / "old.json"), str(work / "new.json"),
+        "--old-label", rev, "--new-label", "this change", silent=True,
+    )  # fmt: skip
+    (work / "changes.md").write_text(markdown, encoding="utf-8")
+    print(markdown)
 
 
 @nox.session
