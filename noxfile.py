@@ -222,7 +222,7 @@ def check(session: nox.Session) -> None:
 
 @nox.session
 def readability(session: nox.Session) -> None:
-    """Reading level of the reader pages (Flesch-Kincaid, textstat): builds the HTML, fails above the ceilings.
+    """Reading level of the reader pages (Flesch-Kincaid and SMOG, textstat): builds the HTML, fails above the ceilings.
 
     The table goes to _build/readability/report.md; ``nox -s check`` runs the same check.
     """
