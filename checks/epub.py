@@ -1,4 +1,6 @@
-"""EPUB: EPUBCheck finds nothing, and the package declares its accessibility."""
+"""EPUB: EPUBCheck finds nothing, the package declares its accessibility, and every page fits
+a small e-reader's screen (rendered at 400 CSS px in Debian's Chromium, as a reflowable EPUB
+reader lays it out: nothing wider than the screen, which a paginated reader would cut off)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from checks import Book, verdict
+from checks.browser import chromium
 
 OPF_NS = "{http://www.idpf.org/2007/opf}"
 CONTAINER_NS = "{urn:oasis:names:tc:opendocument:xmlns:container}"
@@ -26,6 +29,8 @@ REQUIRED: dict[str, set[str] | None] = {
                                    "sound", "noSoundHazard", "unknown", "none"},
     "schema:accessibilitySummary": None,
 }  # fmt: skip
+#: Width in CSS px of a small e-reader or a phone's reading app; no page may be wider.
+SCREEN_WIDTH = 400
 
 
 def epubcheck_jar() -> Path:
@@ -78,8 +83,33 @@ def accessibility_problems(metadata: list[tuple[str, str]]) -> list[str]:
     return problems
 
 
+def content_documents(opf: ET.Element) -> list[str]:
+    """The package's XHTML pages (manifest items), relative to the package document."""
+    return [item.attrib["href"] for item in opf.iter(f"{OPF_NS}item")
+            if item.attrib.get("media-type") == "application/xhtml+xml"]  # fmt: skip
+
+
+def page_widths(epub: Path, width: int = SCREEN_WIDTH) -> dict[str, int]:
+    """Each XHTML page's width in CSS px, laid out on a screen *width* px wide (its scroll width)."""
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(epub) as book:
+        book.extractall(tmp)
+        container = ET.fromstring(book.read("META-INF/container.xml"))
+        rootfile = container.find(f".//{CONTAINER_NS}rootfile")
+        if rootfile is None:
+            raise ValueError("META-INF/container.xml names no package document")
+        package = Path(tmp, rootfile.attrib["full-path"])
+        pages = content_documents(ET.fromstring(package.read_bytes()))
+        widths = {}
+        with chromium() as browser:
+            tab = browser.new_page(viewport={"width": width, "height": 800})
+            for page in pages:
+                tab.goto((package.parent / page).as_uri(), wait_until="load")
+                widths[page] = tab.evaluate("document.documentElement.scrollWidth")
+    return widths
+
+
 def check(book: Book) -> bool:
-    """EPUBCheck: 0 fatal errors, 0 errors, 0 warnings; accessibility metadata declared."""
+    """EPUBCheck: 0 fatal errors, 0 errors, 0 warnings; accessibility metadata declared; no page too wide."""
     found = epubcheck(book.epub)
     metadata = package_metadata(book.epub)
     declared = sorted({prop for prop, _ in metadata if prop.startswith("schema:")})
@@ -88,5 +118,9 @@ def check(book: Book) -> bool:
         f"{len(found.get('WARNING', []))} warnings; accessibility metadata: {len(declared)} of "
         f"{len(REQUIRED)} schema.org properties"
     )
+    widths = page_widths(book.epub)
+    figures += f"; {len(widths)} pages at {SCREEN_WIDTH} px, widest {max(widths.values(), default=0)} px"
     problems = [*found.get("FATAL", []), *found.get("ERROR", []), *found.get("WARNING", [])]
+    problems += [f"{page} is {wide} px wide on a {SCREEN_WIDTH} px screen"
+                 for page, wide in widths.items() if wide > SCREEN_WIDTH]  # fmt: skip
     return verdict("epub", figures, problems + accessibility_problems(metadata))

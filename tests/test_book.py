@@ -408,7 +408,8 @@ def test_condition_chapters_open_with_key_messages_and_review_dates(book: Book) 
 
 
 def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
-    """The whole table in the text column with the theme's sidebars; stacked blocks on a phone."""
+    """The whole table in the text column with the theme's sidebars, on the first screen after its legend;
+    a sticky header row flush under the toolbar; stacked blocks on a phone."""
     from checks.browser import chromium, serve
 
     measure = """() => {
@@ -418,7 +419,9 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
               view: document.documentElement.clientWidth, capLeft: cap.left, capRight: cap.right,
               capHeight: cap.height, rows: t.querySelectorAll('tbody tr').length,
               display: getComputedStyle(t.querySelector('tbody tr')).display,
-              details: t.querySelectorAll('tbody details > summary').length};
+              details: t.querySelectorAll('tbody details > summary').length, top: t.getBoundingClientRect().top,
+              legends: [...document.querySelectorAll('.cm-legend')].map(
+                l => l.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)};
     }"""
     with serve(book.html) as base, chromium() as browser:
         results = {}
@@ -429,8 +432,10 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
             if width == 1280:  # the header row stays in view while the reader scrolls down the table
                 page.evaluate("""() => { document.documentElement.style.scrollBehavior = 'auto';
                   document.querySelector('table.cm-overview tbody tr:last-child').scrollIntoView(); }""")
-                head = page.evaluate("document.querySelector('table.cm-overview thead th').getBoundingClientRect().top")
-                assert 0 <= head < 150, head
+                head, bar = page.evaluate("""() => [
+                  document.querySelector('table.cm-overview thead th').getBoundingClientRect().top,
+                  document.querySelector('.bd-header-article').getBoundingClientRect().bottom]""")
+                assert abs(head - bar) < 1, (head, bar)  # no strip between the bar and the header row
                 # details open from the keyboard: each summary is focusable
                 assert page.evaluate("document.querySelector('table.cm-overview summary').tabIndex") == 0
             page.close()
@@ -438,6 +443,8 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
     assert wide["table"] <= wide["box"] and wide["page"] <= wide["view"], wide
     assert 0 <= wide["capLeft"] and wide["capRight"] <= wide["view"] and wide["capHeight"] > 0, wide
     assert wide["rows"] == 6 and wide["details"] >= 18 and wide["display"] == "table-row"
+    assert wide["top"] < 800 - 100, wide  # the header row and a first line of answers on the first screen
+    assert len(wide["legends"]) == 1 and wide["legends"][0], wide  # the legend once, before the table
     assert narrow["page"] <= narrow["view"] and narrow["table"] <= narrow["box"], narrow
     assert narrow["display"] == "block" and narrow["capRight"] <= narrow["view"], narrow
 
@@ -483,4 +490,7 @@ def test_epub_table_is_stacked_for_narrow_screens(book: Book) -> None:
         css = epub.read("_static/book-epub.css").decode("utf-8")
     table = xhtml[xhtml.index('<table class="cm-overview') : xhtml.index("</table>")]
     assert table.count('<span class="cm-cell-label">') == 6 * 4  # every answer has its label
+    # e-readers keep <details> shut: the details are plain text under each answer, and nothing says "select"
+    assert "<details" not in table and table.count('class="cm-details') >= 18
+    assert "select" not in xhtml.lower()
     assert re.search(r"table\.cm-overview tbody tr \{[^}]*\}", css) and "display: block" in css

@@ -112,15 +112,21 @@ CONTAINER = """<?xml version="1.0"?>
 OPF = """<?xml version="1.0" encoding="UTF-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid">
 <metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>t</dc:title>{}</metadata>
-<manifest/><spine/></package>"""
+<manifest>{}</manifest><spine/></package>"""
+XHTML = '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body>{}</body></html>'
 
 
-def make_epub(path: Path, metadata: str) -> Path:
-    """A deliberately incomplete EPUB (no identifier, language, content or navigation)."""
+def make_epub(path: Path, metadata: str, pages: dict[str, str] | None = None) -> Path:
+    """A deliberately incomplete EPUB (no identifier, language or navigation) with *pages* (name: body)."""
+    pages = pages or {}
+    manifest = "".join(f'<item id="p{i}" href="{name}" media-type="application/xhtml+xml"/>'
+                       for i, name in enumerate(pages))  # fmt: skip
     with zipfile.ZipFile(path, "w") as book:
         book.writestr("mimetype", "application/epub+zip", zipfile.ZIP_STORED)
         book.writestr("META-INF/container.xml", CONTAINER)
-        book.writestr("OEBPS/content.opf", OPF.format(metadata))
+        book.writestr("OEBPS/content.opf", OPF.format(metadata, manifest))
+        for name, body in pages.items():
+            book.writestr(f"OEBPS/{name}", XHTML.format(body))
     return path
 
 
@@ -141,6 +147,15 @@ def test_accessibility_metadata_missing_or_outside_the_vocabulary(tmp_path: Path
         "schema:accessibilityFeature is missing or empty",
         "schema:accessibilitySummary is missing or empty",
     ]
+
+
+def test_epub_pages_wider_than_the_screen(tmp_path: Path) -> None:
+    path = make_epub(tmp_path / "w.epub", "", {
+        "a.xhtml": "<p>Text that wraps on any screen, however long it is.</p>",
+        "b.xhtml": f"<p>A word longer than the screen: {'x' * 80}</p>",
+    })  # fmt: skip
+    widths = epub.page_widths(path)
+    assert widths["a.xhtml"] == epub.SCREEN_WIDTH and widths["b.xhtml"] > epub.SCREEN_WIDTH, widths
 
 
 def test_ace_violations_name_file_rule_and_impact() -> None:

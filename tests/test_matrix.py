@@ -189,7 +189,7 @@ def header_texts(table: nodes.table) -> tuple[list[str], list[str]]:
 )
 def test_render_matrix_and_transposed(view, corner, columns, rows):
     result = render.render(request(view), build(FOUND), CFG, "My caption", {"k1"})
-    spec, table, legend = result
+    spec, table = result
     assert isinstance(spec, addnodes.tabular_col_spec)
     assert spec["spec"].count(r"\X{") == len(columns) + 1
     assert isinstance(table, nodes.table)
@@ -203,7 +203,7 @@ def test_render_matrix_and_transposed(view, corner, columns, rows):
     cells = [entry.astext().partition("\n\n")[2] for entry in entries]
     assert len(cells) == len(columns) * len(rows)
     assert sum(text == "none declared" for text in cells) == len(cells) - 2
-    assert "Randomised trial" in legend.astext()
+    assert "Randomised trial" in render.render_legend(CFG).astext()
 
 
 def test_render_list_and_summary():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.writers.html5 import HTML5Translator
 from sphinx.writers.latex import LaTeXTranslator
 
@@ -38,7 +39,7 @@ class cm_review(nodes.container):
 
 
 class cm_details(nodes.container):
-    """Details one click away: ``<details>`` in HTML; shown in full elsewhere."""
+    """Details one click away: ``<details>`` in HTML; shown in full elsewhere (EPUB included)."""
 
 
 class cm_details_summary(nodes.paragraph):
@@ -81,20 +82,38 @@ def depart_header_cell_html(self: HTML5Translator, node: cm_header_cell) -> None
     self.body.append(self.context.pop())
 
 
+def folds(builder: Builder) -> bool:
+    """Whether *builder* writes :class:`cm_details` as ``<details>``: HTML, but not EPUB, where many
+    e-readers keep them shut for good."""
+    return builder.format == "html" and builder.name != "epub"
+
+
 def visit_details_html(self: HTML5Translator, node: cm_details) -> None:
-    self.body.append(self.starttag(node, "details", ""))
+    if folds(self.builder):
+        self.body.append(self.starttag(node, "details", ""))
+    else:  # the details as plain text under the answer
+        self.visit_container(node)
 
 
 def depart_details_html(self: HTML5Translator, node: cm_details) -> None:
-    self.body.append("</details>\n")
+    if folds(self.builder):
+        self.body.append("</details>\n")
+    else:
+        self.depart_container(node)
 
 
 def visit_details_summary_html(self: HTML5Translator, node: cm_details_summary) -> None:
-    self.body.append(self.starttag(node, "summary", ""))
+    if folds(self.builder):
+        self.body.append(self.starttag(node, "summary", ""))
+    else:
+        self.visit_paragraph(node)
 
 
 def depart_details_summary_html(self: HTML5Translator, node: cm_details_summary) -> None:
-    self.body.append("</summary>\n")
+    if folds(self.builder):
+        self.body.append("</summary>\n")
+    else:
+        self.depart_paragraph(node)
 
 
 def skip(self: nodes.NodeVisitor, node: nodes.Element) -> None:

@@ -56,7 +56,7 @@ def _none(text: str) -> nodes.paragraph:
 def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     body: list[nodes.Node] = []
     for item in answer.items:
-        if compact:  # the note alone: the summary line gives the level
+        if compact or len(answer.items) == 1:  # the note alone: the summary line gives the level
             if item.note:
                 body.append(nodes.paragraph(item.note, item.note))
             continue

@@ -302,15 +302,18 @@ def latex_column_spec(columns: int) -> addnodes.tabular_col_spec:
 def render(
     request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, known: set[str], table_id: str = "cm-table"
 ) -> list[nodes.Node]:
-    """Nodes for one ``cm:matrix`` or ``cm:summary`` request (*table_id*: the table's HTML id)."""
+    """Nodes for one ``cm:matrix`` or ``cm:summary`` request (*table_id*: the table's HTML id).
+
+    The legend is not among them: a page gets it once, before its first table (:mod:`condmech.transforms`).
+    """
     docname = request.docname
     if request.view == "summary":
         return [render_summary(matrix, cfg, request.condition, docname, known)]
     if matrix.is_empty:
         return [nodes.paragraph("", "No evidence links match this table.", classes=["cm-empty"])]
     if request.view == "list":
-        return [render_list(matrix, cfg, docname, known), render_legend(cfg)]
+        return [render_list(matrix, cfg, docname, known)]
     transposed = request.view == "transposed"
     table = render_matrix(matrix, cfg, caption, docname, known, transposed=transposed, table_id=table_id)
     columns = len(matrix.conditions if transposed else matrix.mechanisms)
-    return [latex_column_spec(columns), table, render_legend(cfg)]
+    return [latex_column_spec(columns), table]

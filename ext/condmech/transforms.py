@@ -43,6 +43,7 @@ class BuildTables(SphinxPostTransform):
         cfg = get_config(self.config)
         known = citations.known_keys(self.env)
         overview = domain.overview_table()
+        legend_given = False
         for node in placeholders:
             request = TableRequest.from_node(node, node["docname"])
             matrix = domain.matrix(request.filters)
@@ -64,11 +65,13 @@ class BuildTables(SphinxPostTransform):
                     rows, cfg, caption, request.docname, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
                 )  # fmt: skip
-                result.append(render_legend(cfg))
             else:
                 result = render(request, matrix, cfg, caption, known, table_id)
             if request.view != "summary":
                 result.append(cm_data_links())
+                if not legend_given and not matrix.is_empty:  # what the markers mean: once, before the first table
+                    result.insert(0, render_legend(cfg))
+                    legend_given = True
             node.replace_self(result)
 
 
