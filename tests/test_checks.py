@@ -330,6 +330,22 @@ def test_previews_open_by_mouse_keyboard_and_touch(
         assert len(problems) == 12 + 8 and all("no popup" in problem for problem in problems)
 
 
+def test_tab_presses_count_stops_added_on_focus(tmp_path: Path, browser: Browser) -> None:
+    links = '<a href="#a">a</a> <a href="#b">b</a> <a href="#c">c</a>'
+    on_focus = """<script>for (const a of document.querySelectorAll('a')) a.addEventListener('focus', () => {
+      if (!a.nextElementSibling?.matches('button')) a.after(document.createElement('button'));
+    });</script>"""  # a popup that opens on focus and adds a tab stop
+    site = write(tmp_path, {"plain.html": links, "popups.html": links + on_focus})
+    with serve(site) as base:
+        page = browser.new_page()
+        counts = {}
+        for name in ("plain", "popups"):
+            page.goto(f"{base}{name}.html")
+            counts[name] = previews.tab_presses(page)
+        page.close()
+    assert counts == {"plain": (3, 3), "popups": (6, 3)}
+
+
 def test_audit_fails_a_search_dialog_without_results(
     tmp_path: Path, browser: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:

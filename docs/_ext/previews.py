@@ -1,6 +1,6 @@
 """Citation and glossary previews on the HTML site: a small script and stylesheet.
 
-``previews_static/previews.js`` shows, on hover, focus or tap, the entry a citation
+``previews_static/previews.js`` shows, on hover, tap or Enter, the entry a citation
 points to or the definition of a glossary term, taken from the page itself ("References
 in this chapter", ``chapterrefs``) or fetched from the same site. No library and no
 third-party host: sphinx-hoverxref fails on Sphinx 9, and sphinx-tippy loads its

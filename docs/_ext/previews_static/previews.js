@@ -1,13 +1,14 @@
 /* Previews of citations and glossary terms, without leaving the page (docs/_ext/previews.py).
  *
- * Hovering, focusing or tapping a citation shows its entry (authors, year, title, DOI);
+ * Hovering, tapping or pressing Enter on a citation shows its entry (authors, year, title, DOI);
  * a glossary term shows its definition. The content is the link's target: a citation's
  * entry in this page's "References in this chapter" (docs/_ext/chapterrefs.py), a term's
  * definition fetched from the glossary page of the same site (never another host). WCAG 1.4.13: the popup opens next to
  * the link and follows it in the tab order, the pointer can move into it, it stays while
  * the pointer or focus is on the link or the popup, and Escape, the close button or a tap
- * elsewhere dismisses it. A mouse click or Enter still follows the link; a tap (touch or
- * pen) opens the popup instead, which holds the link to the full entry.
+ * elsewhere dismisses it. A mouse click follows the link; a tap (touch or pen) opens the popup
+ * instead, which holds the link to the full entry. Focus alone opens nothing, so Tab moves past
+ * a link in one press; Enter opens the popup, and Enter again follows the link.
  */
 (() => {
   "use strict";
@@ -19,7 +20,6 @@
   let wanted = null;  // the trigger whose popup is being prepared
   let closeTimer = 0;
   let lastPointer = "mouse";
-  let refocused = null;  // the link that focus went back to when its popup closed
   let counter = 0;
 
   function fetchPage(url) {
@@ -86,11 +86,7 @@
     open = null;
     popup.remove();
     trigger.setAttribute("aria-expanded", "false");
-    if (returnFocus) {
-      refocused = trigger;
-      trigger.focus();
-      refocused = null;
-    }
+    if (returnFocus) trigger.focus();
   }
 
   async function show(trigger) {
@@ -136,8 +132,10 @@
       trigger.setAttribute("aria-expanded", "false");
       trigger.addEventListener("pointerenter", (event) => { if (event.pointerType === "mouse") show(trigger); });
       trigger.addEventListener("pointerleave", (event) => { if (event.pointerType === "mouse") closeSoon(); });
-      trigger.addEventListener("focus", () => {
-        if (refocused !== trigger && !trigger.matches(":active")) show(trigger);
+      trigger.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" || (open && open.trigger === trigger)) return;  // Enter again follows the link
+        event.preventDefault();
+        show(trigger);
       });
       trigger.addEventListener("click", (event) => {
         if (lastPointer === "touch" || lastPointer === "pen") {
