@@ -212,9 +212,13 @@ def render_overview(
     return [nodes.container("", spec, table, classes=["cm-overview-box"])]
 
 
-#: The print table's columns (header, width out of 100, type size): the question, its answer, and what
-#: lies behind it, a size smaller.
-PRINT_COLUMNS = (("Question", 14, "small"), ("Answer", 30, "small"), ("Details and sources", 56, "footnotesize"))
+#: The print table's columns (header, width out of 100, type size): the condition and question, the
+#: answer, and what lies behind it, a size smaller.
+PRINT_COLUMNS = (
+    ("Condition, question", 17, "small"),
+    ("Answer", 36, "small"),
+    ("Details and sources", 47, "footnotesize"),
+)
 
 
 def _print_items(content: list[nodes.Node]) -> list[tuple[list[nodes.Node], list[nodes.Node]]]:
@@ -237,29 +241,28 @@ def render_print(
 ) -> list[nodes.Node]:
     """The overview for print, where nothing folds away: a row per question, each answer beside its details.
 
-    Each condition opens with a full-width row; its questions follow, one short row each, so that pages
-    break between questions, not after a whole condition (a row never splits, so tall rows left pages
-    half empty). The answer and its details sit in columns of their own, so the answer reads first.
+    The condition's name heads its first row and each question has rows of its own, so pages break
+    between questions, never between a condition and its first answer (a row never splits, so whole
+    conditions in one row left pages half empty). Answer and details sit in columns of their own.
     """
     classes = ["cm-overview", "cm-overview-print", "longtable", "colwidths-given"]
     table = nodes.table("", classes=classes, ids=[table_id])
     table += nodes.title(caption, caption)
     tgroup = nodes.tgroup(cols=len(PRINT_COLUMNS))
     table += tgroup
-    tgroup += nodes.colspec(colwidth=PRINT_COLUMNS[0][1], stub=1)  # the questions, as row headers
+    tgroup += nodes.colspec(colwidth=PRINT_COLUMNS[0][1], stub=1)  # conditions and questions, as row headers
     tgroup.extend(nodes.colspec(colwidth=width) for _, width, _ in PRINT_COLUMNS[1:])
     head = nodes.row("", *(cm_header_cell("", nodes.paragraph(t, t), scope="col") for t, _, _ in PRINT_COLUMNS))
     tgroup += nodes.thead("", head)
     body = nodes.tbody()
     for row in rows:
-        stub = _stub(row, docname, cfg, anchored)
-        stub["morecols"] = len(PRINT_COLUMNS) - 1
-        body += nodes.row("", stub)
+        name = list(_stub(row, docname, cfg, anchored).children)  # the link to the condition, and the row anchor
         cells = _cells(row, docname, cfg, known, True)
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             question = title.split(" Effects")[0]
             for index, (answer, details) in enumerate(_print_items(content)):
-                label = [nodes.paragraph(question, question)] if index == 0 else []
+                label = [*name, nodes.paragraph(question, question)] if index == 0 else []
+                name = []
                 body += nodes.row("", table_cell(*label), table_cell(*answer), table_cell(*details))
     tgroup += body
     # a page of its own at the start: on facing pages the whole table is in view at once
