@@ -1,6 +1,6 @@
 """PDF: fonts embedded, outline and metadata present, internal links resolve, no overfull
-box wider than 1pt in the LaTeX log, every page renders; no heading left at the foot of a page
-and no key-messages box split across two."""
+box wider than 1pt and no character missing from its font in the LaTeX log, every page
+renders; no heading left at the foot of a page and no key-messages box split across two."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ OVERFULL_LIMIT = 1.0
 MIN_LINES_AFTER_HEADING = 2
 #: A key-messages box: its title line, and the line that closes it (condmech's link to the table).
 BOX_TITLE, BOX_END = "Key messages", "See this condition in the evidence table"
+#: XeLaTeX's note for a character that the font has no glyph for (it prints nothing in its place).
+MISSING_CHARACTER = re.compile(r"^Missing character: There is no (?P<char>.+?) in font (?P<font>[^/!]+)", re.MULTILINE)
 OVERFULL = re.compile(r"^Overfull \\[hv]box \((?P<size>[\d.]+)pt too (?:wide|high)\) (?P<where>.*)$", re.MULTILINE)
 
 
@@ -119,6 +121,12 @@ def split_boxes(pages: list[list[str]]) -> list[str]:
     ]
 
 
+def missing_characters(log: str) -> list[str]:
+    """Characters a LaTeX log says no font could print (blank in the PDF), each with its font, once."""
+    found = (f"missing character {m['char']} in {m['font'].strip()}" for m in MISSING_CHARACTER.finditer(log))
+    return list(dict.fromkeys(found))
+
+
 def render_problems(pdf: Path, pages: int) -> tuple[int, list[str]]:
     """Render every page at low resolution with pdftoppm: (pages rendered, poppler's errors and missing pages)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,7 +147,9 @@ def check(book: Book) -> bool:
     pages = len(reader.pages)
     outline = outline_entries(reader)
     links, broken = link_problems(reader)
-    overfull = overfull_boxes(book.latex_log.read_text(encoding="utf-8", errors="replace"))
+    log = book.latex_log.read_text(encoding="utf-8", errors="replace")
+    overfull = overfull_boxes(log)
+    missing = missing_characters(log)
     rendered, render_errors = render_problems(book.pdf, pages)
     texts = page_texts(book.pdf)
     layout = [*stranded_headings(reader, texts), *split_boxes(texts)]
@@ -149,12 +159,14 @@ def check(book: Book) -> bool:
         *missing_metadata(reader),
         *broken,
         *overfull,
+        *missing,
         *render_errors,
         *layout,
     ]
     figures = (
         f"{rendered} of {pages} pages rendered, {fonts} fonts ({len(unembedded)} not embedded), "
         f"{outline} outline entries, {links} internal links ({len(broken)} broken), "
-        f"{len(overfull)} overfull boxes > {OVERFULL_LIMIT:g}pt, {len(layout)} stranded headings or split boxes"
+        f"{len(overfull)} overfull boxes > {OVERFULL_LIMIT:g}pt, {len(missing)} characters missing from fonts, "
+        f"{len(layout)} stranded headings or split boxes"
     )
     return verdict("pdf", figures, problems)

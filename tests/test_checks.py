@@ -197,6 +197,16 @@ def test_overfull_boxes_over_one_point() -> None:
     ]
 
 
+def test_characters_missing_from_fonts_are_listed_once() -> None:
+    log = (
+        "Missing character: There is no \u30cb (U+30CB) in font [FreeSerif.otf]/OT:script=latn;language=dflt;!\n"
+        "Missing character: There is no \u30cb (U+30CB) in font [FreeSerif.otf]/OT:script=latn;language=dflt;!\n"
+        "Overfull \\hbox (0.8pt too wide) in paragraph at lines 10--12\n"
+    )
+    assert pdf.missing_characters(log) == ["missing character \u30cb (U+30CB) in [FreeSerif.otf]"]
+    assert pdf.missing_characters(LOG) == []
+
+
 def test_bare_pdf_lacks_outline_metadata_and_link_targets(tmp_path: Path) -> None:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
