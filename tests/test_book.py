@@ -45,7 +45,9 @@ pytestmark = pytest.mark.book
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Book, dict[str, str]]:
     """The book in all formats, as ``nox -s book`` builds it, and what each builder warned."""
     out = tmp_path_factory.mktemp("book")
-    warnings = recipe.build(recipe.Recipe(out=out, epoch="1795564800", options=("-q",)), capture=True)
+    # a fixed build date (5 December 2026), after every review and status date in the book: a date after
+    # the build date is a warning (condmech.invalid_date), so 25 November 2026 failed every book test
+    warnings = recipe.build(recipe.Recipe(out=out, epoch="1796428800", options=("-q",)), capture=True)
     return Book(out), warnings
 
 
