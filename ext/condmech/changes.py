@@ -13,8 +13,6 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.builders import Builder
-from sphinx.util.nodes import make_refnode
 
 from . import export
 from .diff import Comparison, Export, SnapshotError, compare, lines
@@ -47,44 +45,35 @@ class ChangesDirective(_CmDirective):
         return [node]
 
 
-def render(
-    comparison: Comparison, old_label: str, builder: Builder, docname: str, targets: dict[str, tuple[str, str]]
-) -> nodes.container:
-    """The notes, then a heading (linked to the chapter in *targets*) and a list per condition."""
+def render(comparison: Comparison, old_label: str) -> nodes.container:
+    """The notes, then a heading and a list per condition (the headings appear in no contents list)."""
     result = nodes.container(classes=["cm-changes"])
     for note in comparison.notes(old_label, reader=True):
         result += nodes.paragraph(note, note, classes=["cm-changes-note"])
     for condition, sentences in lines(comparison, reader=True):
-        heading = nodes.rubric("", "", **{"heading-level": 2})
-        name = nodes.Text(condition.name)
-        if condition.id in targets:
-            todocname, anchor = targets[condition.id]
-            heading += make_refnode(builder, docname, todocname, anchor, nodes.inline("", "", name))
-        else:
-            heading += name
         items = nodes.bullet_list()
         for sentence in sentences:
             items += nodes.list_item("", nodes.paragraph(sentence, sentence))
-        result.extend((heading, items))
+        result.extend((nodes.rubric(condition.name, condition.name, **{"heading-level": 2}), items))
     return result
 
 
 def fill_changes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: each :class:`cm_changes` becomes its list (builder-specific links, so here)."""
+    """``doctree-resolved``: each :class:`cm_changes` becomes its list.
+
+    Here, where the builder is public, because the export's data is built for a builder.
+    """
     found = list(doctree.findall(cm_changes))
     if not found:
         return
     current = Export.from_data(export.data(app.builder))
-    targets = {
-        c["id"]: (c["docname"], c["url"].partition("#")[2]) for c in current.data["conditions"] if "#" in c["url"]
-    }
     for node in found:
         try:
             old = Export.load(Path(app.srcdir, node["snapshot"]))
         except SnapshotError:  # reported when the page was read; it is re-read until fixed
             node.replace_self([])
             continue
-        node.replace_self(render(compare(old, current), node["label"], app.builder, docname, targets))
+        node.replace_self(render(compare(old, current), node["label"]))
 
 
 def setup(app: Sphinx) -> None:
