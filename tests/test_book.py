@@ -409,6 +409,27 @@ def test_condition_chapters_open_with_key_messages_and_review_dates(book: Book) 
         assert "condition-mechanism-table.html#cm-row-" in key
 
 
+OPTIONS = ("Usual care", "registered trial", "unproven injection", "Waiting and watching")
+OPTION_LABELS = ("How it works.", "What it can do.", "Harms and burden.")
+
+
+def test_condition_chapters_set_out_the_options_and_point_to_safety(book: Book) -> None:
+    """Each condition chapter's decision aid: the four options in order, each answering the same questions."""
+    for source in CONDITION_PAGES:
+        root = _html(book.html / "conditions" / f"{source.stem}.html")
+        aid = "//*[contains(concat(' ', @class, ' '), ' options-aid ')]"
+        boxes = root.xpath(f"{aid}//*[contains(concat(' ', @class, ' '), ' option ')]")
+        titles = [box.xpath(".//*[contains(@class, 'admonition-title')]")[0].text_content() for box in boxes]
+        assert len(titles) == len(OPTIONS), (source.stem, titles)
+        assert all(option in title for option, title in zip(OPTIONS, titles, strict=True)), (source.stem, titles)
+        for box, title in zip(boxes, titles, strict=True):
+            text = box.text_content()
+            assert all(label in text for label in OPTION_LABELS), (source.stem, title)
+        links = {a.get("href", "") for a in root.xpath("//article//a")}
+        for target in ("#sr-questions", "#sr-already-treated", "#sr-support"):
+            assert any(href.endswith(target) for href in links), (source.stem, target)
+
+
 def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
     """The whole table in the text column with the theme's sidebars, on the first screen after its legend;
     a sticky header row flush under the toolbar; stacked blocks on a phone."""
