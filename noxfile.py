@@ -59,9 +59,24 @@ def build(session: nox.Session, formats: tuple[str, ...], *options: str) -> None
     for fmt in formats:
         recipe.prepare(fmt)
         for command in recipe.commands(fmt, *options):
-            session.run(*command, external=True, env=env)
+            try:
+                session.run(*command, external=True, env=env)
+            except nox.command.CommandFailed:
+                forget_environment(command)
+                raise
         recipe.finish(fmt)
         session.log(f"{fmt}: {recipe.out / fmt}")
+
+
+def forget_environment(command: list[str]) -> None:
+    """After a failed Sphinx run (with -W, any warning), delete the environment it pickled.
+
+    Sphinx saves it even then, and the next build reads only changed pages: the warnings of
+    a page left unchanged would not come back, and that build would pass with the fault still
+    there. Without the pickle the next build reads every page (about 20 s for the HTML).
+    """
+    if "-d" in command:
+        (Path(command[command.index("-d") + 1]) / "environment.pickle").unlink(missing_ok=True)
 
 
 @nox.session
@@ -218,6 +233,31 @@ def check(session: nox.Session) -> None:
         env={"ELECTRON_SKIP_BINARY_DOWNLOAD": "1", "PUPPETEER_SKIP_DOWNLOAD": "1"},
     )  # fmt: skip
     session.run("python", "-m", "checks", "--build", str(BUILD), *session.posargs)
+
+
+@nox.session
+def quick(session: nox.Session) -> None:
+    """The fast lane for a change to the text or a declaration (under a minute warm): spelling, the
+    reference check, the HTML with -W (the extension's warnings, unknown citation keys), the reading level.
+
+    ``./book quick``. For other changes, see CONTRIBUTING.md ("Which checks for which change").
+    """
+    session.install(*CONSTRAINTS, "pre-commit")
+    install(session, "readability")
+    steps = {
+        "spelling": lambda: session.run("pre-commit", "run", "codespell", "--all-files"),
+        "references": lambda: session.run("pre-commit", "run", "check-references", "--all-files"),
+        "html": lambda: build(session, ("html",)),  # -W --keep-going: the pages are written all the same
+        "readability": lambda: session.run("python", "-m", "checks.readability", "--build", str(BUILD)),
+    }
+    failed = []
+    for name, step in steps.items():  # every step runs, so one pass shows every problem
+        try:
+            step()
+        except nox.command.CommandFailed:
+            failed.append(name)
+    if failed:
+        session.error(f"failed: {', '.join(failed)}")
 
 
 @nox.session

@@ -90,10 +90,10 @@ def test_a_declaration_with_a_problem_is_a_problem_in_key_messages_and_the_table
     assert select(built.html("ch.html"), ".//div[@id='cm-problem-0']")  # the link lands on the declaration
 
 
-def test_fixing_the_typo_restores_the_answer_in_an_incremental_build(copy_root, write_project, build, tmp_path):
+def test_fixing_the_typo_restores_the_answer_in_an_incremental_build(write_project, build):
     srcdir = write_project({"index.md": INDEX, "ch.md": CHAPTER.replace(*TYPOS["harm-option"][:2]), "table.md": TABLE})
     assert "Problem" in key_messages(build(srcdir))["Harms"]
-    edit(srcdir / "ch.md", ":levle: rct", ":level: rct")
+    edit(srcdir / "ch.md", *reversed(TYPOS["harm-option"][:2]))  # the typo fixed
     again = build(srcdir, freshenv=False)
     assert again.warnings == []
     assert key_messages(again)["Harms"].startswith("Side effects were reported")
