@@ -107,20 +107,58 @@ def test_records_sharing_condition_mechanism_and_first_source_pair_by_content():
     assert found == ["How might it work? (Tissue regeneration): no longer listed: Randomised trial, mixed or limited."]
 
 
-def test_certainty_and_new_kinds_of_a_later_schema_are_compared_by_name():
-    """A condmech/3-like export: certainty on effects, harms that say what was seen, approvals as records."""
-    old, new = now(), now()
-    for data, certainty, text in ((old, "low", "Swelling"), (new, "moderate", "Swelling for a few days")):
-        data["schema"] = "condmech/3"
-        data["effects"][0]["certainty"] = certainty
-        data["harms"][0]["text"] = text
+CERTAINTIES = [
+    {"id": "not-rated", "label": "not rated", "marker": "", "rank": -1},
+    {"id": "low", "label": "low", "marker": "⊕⊕◯◯", "rank": 1},
+    {"id": "moderate", "label": "moderate", "marker": "⊕⊕⊕◯", "rank": 2},
+]
+
+
+def v3(certainty: str, rated_by: str, seen: str) -> dict[str, Any]:
+    """A condmech/3 export: certainty and who rated it on effects, what was seen on harms."""
+    data = now()
+    data.update(schema="condmech/3", certainties=CERTAINTIES)
+    data["effects"][0].update(certainty=certainty, rated_by=rated_by, size="")
+    data["harms"][0].update(certainty="not-rated", rated_by="", seen=seen)
+    return data
+
+
+def test_certainty_and_what_was_seen_of_condmech_3_are_compared_by_name():
+    old = v3("low", "editors", "Swelling")
+    new = v3("moderate", "gamma2021", "Swelling for a few days")
+    comparison = compare(Export.from_data(old), Export.from_data(new))
+    assert sentences(comparison)["Knee pain"] == [
+        "Does it help? (pain): certainty low → moderate; certainty rated by editors → gamma2021.",
+        "Harms: what was seen Swelling → Swelling for a few days.",
+    ]
+    assert sentences(comparison, reader=True)["Knee pain"][0] == (
+        "Does it help? (pain): certainty low → moderate; certainty rated by the editors → a cited review."
+    )
+    added = {**new["effects"][0], "citations": ["delta2022"], "outcomes": ["function"]}
+    new["effects"].append(added)
+    assert (
+        "Does it help? (function): new: Randomised trial, mixed or limited, certainty moderate."
+        in (sentences(compare(Export.from_data(old), Export.from_data(new)))["Knee pain"])
+    )
+
+
+def test_a_later_schema_compares_to_an_earlier_one_field_by_field():
+    comparison = compare(Export.from_data(now()), Export.from_data(v3("low", "editors", "Swelling")))
+    assert (comparison.old_schema, comparison.new_schema) == ("condmech/2", "condmech/3")
+    assert comparison.new_fields == ("certainty", "rated_by", "seen")  # size is '': nothing to show
+    knee = sentences(comparison)["Knee pain"]
+    assert knee[0] == "Does it help? (pain): certainty now given: low; certainty rated by now given: editors."
+    assert comparison.notes("2026.12", reader=True) == [
+        "The 2026.12 records did not give certainty, certainty rated by or what was seen. These are marked “now given”."
+    ]
+
+
+def test_a_kind_a_later_schema_adds_is_compared_generically():
+    old, new = v3("low", "editors", "Swelling"), v3("low", "editors", "Swelling")
+    for data in (old, new):
         data["approvals"] = [{"condition": "knee", "jurisdiction": "Korea", "product": "Test", "date": "2012-01-01"}]
     new["approvals"][0]["covers"] = "cartilage defects only"
     found = sentences(compare(Export.from_data(old), Export.from_data(new)))["Knee pain"]
-    assert found[:2] == [
-        "Does it help? (pain): certainty low → moderate.",
-        "Harms: what was seen Swelling → Swelling for a few days.",
-    ]
     assert "Approved?: covers now given: cartilage defects only." in found
 
 

@@ -49,9 +49,11 @@ FIELD_LABELS: dict[str, str] = {
     "level": "evidence",
     "finding": "finding",
     "certainty": "certainty",
+    "rated_by": "certainty rated by",
+    "size": "size of the effect",
     "outcomes": "outcomes",
     "mechanism": "mechanism",
-    "text": "what was seen",
+    "seen": "what was seen",
     "summary": "status",
     "approved": "approvals",
     "as_of": "checked on",
@@ -70,7 +72,7 @@ VOCABULARIES: dict[str, str] = {
     "finding": "findings",
     "outcomes": "outcomes",
     "mechanism": "mechanisms",
-    "certainty": "certainty_levels",
+    "certainty": "certainties",
 }
 
 Status = Literal["new", "removed", "changed"]
@@ -178,6 +180,8 @@ class FieldChange:
 
     def text(self, reader: bool = False) -> str:
         """In words, e.g. "certainty low → moderate"; for a *reader*, sources are counted, not keyed."""
+        if reader and self.name == "rated_by":
+            return FieldChange(self.name, _rater(self.old), _rater(self.new) or "").text()
         if self.added or self.removed:
             if self.name == "citations" and reader:
                 parts = [_count(len(self.added), "new source"), _count(len(self.removed), "source removed")]
@@ -188,6 +192,13 @@ class FieldChange:
         if self.old is None:
             return f"{self.label} now given: {self.new}"
         return f"{self.label} {self.old or '(none)'} → {self.new or '(none)'}"
+
+
+def _rater(value: str | None) -> str | None:
+    """Who rated a certainty, for a reader: the editors, or a cited review (not its key)."""
+    if not value:
+        return value
+    return "the editors" if value == "editors" else "a cited review"
 
 
 def _count(n: int, what: str) -> str:
@@ -402,11 +413,16 @@ def _words(field: str, value: Any, export: Export) -> str:
 #: Fields shown when a whole record is new or removed (the rest is on the page it links to):
 #: the evidence (type, finding, certainty) in one phrase, then what it says.
 SUMMARY_EVIDENCE = ("level", "finding", "certainty")
-SUMMARY_FIELDS = ("text", "summary", "approved", "reviewed")
+SUMMARY_FIELDS = ("size", "seen", "summary", "approved", "reviewed")
 
 
 def _summary(record: Mapping[str, Any], export: Export) -> str:
-    parts = [", ".join(_words(f, record[f], export) for f in SUMMARY_EVIDENCE if record.get(f))]
+    evidence = [
+        f"certainty {words}" if field == "certainty" else words
+        for field in SUMMARY_EVIDENCE
+        if record.get(field) and (words := _words(field, record[field], export))
+    ]
+    parts = [", ".join(evidence)]
     for field in SUMMARY_FIELDS:
         if record.get(field):
             words = _words(field, record[field], export)
@@ -431,8 +447,8 @@ def _field_changes(
         if name in LOCATION_FIELDS or name == "mechanism":  # the mechanism is part of the identity
             continue
         if name not in old_record:
-            missing_fields.add(name)
-            if value:
+            if value:  # an empty field of the new schema is not news
+                missing_fields.add(name)
                 yield FieldChange(name, None, _words(name, value, new))
             continue
         before = old_record[name]
