@@ -135,11 +135,12 @@ def test_certainty_and_what_was_seen_of_condmech_3_are_compared_by_name():
         "Does it help? (pain): certainty low → moderate; certainty rated by the editors → a cited review."
     )
     added = {**new["effects"][0], "citations": ["delta2022"], "outcomes": ["function"]}
-    new["effects"].append(added)
-    assert (
-        "Does it help? (function): new: Randomised trial, mixed or limited, certainty moderate."
-        in (sentences(compare(Export.from_data(old), Export.from_data(new)))["Knee pain"])
-    )
+    gap = {**added, "outcomes": ["disease-activity"], "finding": "not-reported", "certainty": "not-rated"}
+    new["effects"] += [added, gap]
+    found = sentences(compare(Export.from_data(old), Export.from_data(new)))["Knee pain"]
+    assert "Does it help? (function): new: Randomised trial, mixed or limited, certainty moderate." in found
+    # an id the export gives no label for (here a finding) is shown in words
+    assert "Does it help? (disease activity): new: Randomised trial, not reported, certainty not rated." in found
 
 
 def test_a_later_schema_compares_to_an_earlier_one_field_by_field():

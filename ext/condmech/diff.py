@@ -149,11 +149,11 @@ class Export:
         return [r for r in items if r.get("condition") in self.conditions]
 
     def label(self, field: str, value: str) -> str:
-        """The reader's label of an id *value* of *field* (the id itself when the export has none)."""
+        """The reader's label of an id *value* of *field* (the id in words when the export has none)."""
         for entry in self.data.get(VOCABULARIES.get(field, ""), []):
             if entry.get("id") == value:
                 return str(entry.get("label") or entry.get("name") or value)
-        return value
+        return value.replace("-", " ")
 
 
 def _names_condition(items: list[Any]) -> bool:
