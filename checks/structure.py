@@ -4,9 +4,9 @@ The expected contents come from the pickled environment of the HTML build: the t
 root document down (``toctree_includes``, hidden toctrees too) and each page's title. Every reader
 page must appear, at the same depth and in the same order, in the landing page's contents and
 sidebar (top level), the EPUB's ``nav.xhtml`` and ``toc.ncx``, the PDF's outline (bookmarks) and its
-printed contents (``pdftotext``), and start a new PDF page. Every reader page must also be
-reachable from ``index.html`` within two links. The contributor guide (``contributing/``) is left
-out: by design it is in the HTML and EPUB editions only, not in the PDF.
+printed contents (``pdftotext``; numbered as Sphinx numbers it), and start a new PDF page. Every
+reader page must also be reachable from ``index.html`` within two links. The contributor guide
+(``contributing/``) is left out: by design it is in the HTML and EPUB editions only, not in the PDF.
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ CONTENTS_LINE = re.compile(
 
 
 class Entry(NamedTuple):
-    """One page in a list of contents: its depth (1 = top level) and its key (docname or title)."""
+    """One page in a list of contents: its depth (1 = top level), its key (docname or title) and number."""
 
     depth: int
     key: str
+    number: str = ""
 
 
 def normalise(title: str) -> str:
@@ -67,7 +68,8 @@ def toctree(environment: Path, root: str = "index") -> tuple[list[Entry], dict[s
     def walk(doc: str, depth: int) -> None:
         for child in env.toctree_includes.get(doc, []):
             if not child.startswith(CONTRIBUTOR_PAGES):
-                entries.append(Entry(depth, child))
+                number = ".".join(map(str, env.toc_secnumbers.get(child, {}).get("", ())))
+                entries.append(Entry(depth, child, number))
                 walk(child, depth + 1)
 
     walk(root, 1)
@@ -218,7 +220,7 @@ def printed_contents(text: str) -> list[Entry]:
         pending = ""
         number = match["number"]
         depth = number.count(".") + 1 if number else 1 + (len(match["indent"]) > 0)
-        entries.append(Entry(depth, normalise(match["title"])))
+        entries.append(Entry(depth, normalise(match["title"]), number or ""))
     return entries
 
 
@@ -229,7 +231,17 @@ def contents_pages(reader: PdfReader) -> list[int]:
 
 def by_title(entries: Sequence[Entry], titles: dict[str, str]) -> list[Entry]:
     """*entries* keyed by the page's normalised title, as the PDF can only be compared by title."""
-    return [Entry(e.depth, normalise(titles[e.key])) for e in entries]
+    return [Entry(e.depth, normalise(titles[e.key]), e.number) for e in entries]
+
+
+def misnumbered(name: str, expected: Sequence[Entry], found: Iterable[Entry]) -> list[str]:
+    """Pages of *found* numbered otherwise than Sphinx numbers them (where Sphinx numbers them)."""
+    numbers = {e.key: e.number for e in expected if e.number}
+    return [
+        f"{name}: {e.key!r} numbered {e.number or 'not at all'}, expected {numbers[e.key]}"
+        for e in found
+        if e.key in numbers and e.number != numbers[e.key]
+    ]
 
 
 def _links(page: Path, site: Path) -> set[str]:
@@ -282,6 +294,7 @@ def check(book: Book) -> bool:
         ["pdftotext", "-layout", "-f", str(pages[0] + 1), "-l", str(pages[-1] + 1), str(book.pdf), "-"],
         capture_output=True, text=True, check=True,
     ).stdout if pages else ""  # fmt: skip
+    contents = printed_contents(printed)
     top = [e for e in expected if e.depth == 1]
     problems = [
         *compare("index.html contents", expected, html_contents(landing, "toctree-wrapper")),
@@ -289,7 +302,8 @@ def check(book: Book) -> bool:
         *compare("EPUB nav.xhtml", expected, nav),
         *compare("EPUB toc.ncx", expected, ncx),
         *compare("PDF outline", by_title(expected, titles), pdf_outline(reader)),
-        *compare("PDF printed contents", by_title(expected, titles), printed_contents(printed)),
+        *compare("PDF printed contents", by_title(expected, titles), contents),
+        *misnumbered("PDF printed contents", by_title(expected, titles), contents),
         *pdf_page_starts(reader, (e.key for e in by_title(expected, titles))),
     ]
     if not pages:

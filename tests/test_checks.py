@@ -588,9 +588,11 @@ def test_structure_finds_the_old_defect_in_every_contents_list(tmp_path: Path) -
         structure.compare("ncx", expected, structure.epub_ncx(NCX_DOC.encode())) == []
     )  # a page listed twice counts once
     printed = structure.printed_contents(OLD_PRINTED)
-    assert printed[:2] == [structure.Entry(1, "Introduction"), structure.Entry(1, "Clinical applications")]
+    assert printed[:2] == [structure.Entry(1, "Introduction"), structure.Entry(1, "Clinical applications", "1")]
     assert structure.compare("printed", structure.by_title(expected, TITLES), printed) == [
         "printed: missing 'Osteoarthritis'", "printed: missing 'Back pain'"]  # fmt: skip
+    numbered = [structure.Entry(2, "Osteoarthritis", "4.1"), structure.Entry(1, "Outlook", "5")]
+    assert structure.misnumbered("printed", numbered, printed) == ["printed: 'Outlook' numbered 2, expected 5"]
     outline = [structure.Entry(1, "Introduction"), structure.Entry(1, "Clinical applications"),
                structure.Entry(2, "How to read the key messages"), structure.Entry(3, "Back pain"),
                structure.Entry(3, "Osteoarthritis"), structure.Entry(1, "Outlook")]  # fmt: skip
