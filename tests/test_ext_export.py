@@ -41,7 +41,7 @@ def test_export_validates(build_root, builder):
 
 
 def test_export_content(export):
-    assert export["schema"] == "condmech/2"
+    assert export["schema"] == "condmech/3"
     assert [c["id"] for c in export["conditions"]] == ["knee-oa", "back-pain"]
     assert [m["id"] for m in export["mechanisms"]] == ["paracrine", "regeneration", "immunomodulation"]
     assert export["conditions"][1]["name"] == "Schmerz – Gelenkarthrose ü"
@@ -90,9 +90,14 @@ def test_export_carries_effects_harms_statuses_and_reviews(export):
     assert (effect["condition"], effect["outcomes"], effect["level"], effect["finding"]) == (
         "knee-oa", ["pain", "function"], "rct", "mixed",
     )  # fmt: skip
+    assert (effect["certainty"], effect["rated_by"], effect["size"]) == ("low", "editors", "")
     (harm,) = export["harms"]
-    assert (harm["level"], harm["note"], harm["citations"]) == ("early-clinical", "Swelling of the knee", ["gamma2021"])
+    assert (harm["level"], harm["seen"], harm["citations"]) == (
+        "early-clinical", "Swelling of the knee in 2 of 10 people", ["gamma2021"],
+    )  # fmt: skip
+    assert (harm["certainty"], harm["rated_by"], harm["note"]) == ("very-low", "gamma2021", "No control group")
     assert "finding" not in harm and "outcomes" not in harm
+    assert [c["id"] for c in export["certainties"]] == ["not-rated", "very-low", "low", "moderate", "high"]
     (status,) = export["statuses"]
     assert (status["as_of"], status["approved"]) == ("2026-11-01", ["Elsewhere, 2012: a test product"])
     assert export["reviews"] == [{"docname": "clinical", "reviewed": "2026-11-01", "url": "clinical.html"}]
@@ -105,7 +110,8 @@ def test_csv_has_one_row_per_declaration(build_root, export):
     assert kinds == ["mechanism"] * len(export["links"]) + ["effect", "harm", "status"]
     assert rows[0].keys() == {
         "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
-        "level", "finding", "as_of", "summary", "approved", "citations", "note", "url",
+        "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "citations",
+        "note", "url",
     }  # fmt: skip
     assert rows[-3]["outcomes"] == "pain function" and rows[-3]["mechanism"] == ""
     assert (rows[-1]["as_of"], rows[-1]["approved"]) == ("2026-11-01", "Elsewhere, 2012: a test product")

@@ -64,12 +64,20 @@ def link(**changes: str) -> dict[str, str]:
     return {key: value for key, value in {**VALID, **changes}.items() if value}
 
 
-EFFECT = {"condition": "knee", "outcome": "pain", "level": "rct", "finding": "mixed", "cite": "alpha2020"}
+EFFECT = {
+    "condition": "knee", "outcome": "pain", "level": "rct", "finding": "mixed", "cite": "alpha2020",
+    "certainty": "low", "rated_by": "editors",
+}  # fmt: skip
+HARM = {"condition": "knee", "level": "rct", "cite": "alpha2020", "seen": "swelling", "certainty": "not-rated"}
 STATUS = {"as_of": "2026-11-01", "summary": "Not approved", "cite": "alpha2020"}
 
 
 def effect(**changes: str) -> dict[str, str]:
     return {key: value for key, value in {**EFFECT, **changes}.items() if value}
+
+
+def harm(**changes: str) -> dict[str, str]:
+    return {key: value for key, value in {**HARM, **changes}.items() if value}
 
 
 def status(**changes: str) -> dict[str, str]:
@@ -121,6 +129,29 @@ CASES = {
         5,
     ),
     "effect-without-citation": ("case.md", myst("effect", **effect(cite="")), "condmech.no_citation", 3),
+    "effect-unknown-certainty": ("case.md", myst("effect", **effect(certainty="lowish")), "condmech.invalid_option", 9),
+    "effect-unknown-certainty-rst": (
+        "case.rst",
+        rst("effect", **effect(certainty="very low")),
+        "condmech.invalid_option",
+        10,
+    ),
+    "effect-rated-by-not-cited": ("case.md", myst("effect", **effect(rated_by="xing")), "condmech.invalid_option", 10),
+    "effect-rating-without-rater": ("case.md", myst("effect", **effect(rated_by="")), "condmech.missing_option", 9),
+    "effect-not-rated-with-rater": (
+        "case.md",
+        myst("effect", **effect(certainty="not-rated")),
+        "condmech.invalid_option",
+        10,
+    ),
+    "effect-without-certainty": (
+        "case.md",
+        myst("effect", **effect(certainty="", rated_by="")),
+        "condmech.deprecated",
+        3,
+    ),
+    "harm-without-seen": ("case.md", myst("harm", **harm(seen="", certainty="")), "condmech.deprecated", 3),
+    "harm-seen-without-certainty": ("case.md", myst("harm", **harm(certainty="")), "condmech.missing_option", 3),
     "harm-missing-level": ("case.md", myst("harm", condition="knee", cite="alpha2020"), "condmech.missing_option", 3),
     "harm-id-with-space": (
         "case.md",

@@ -4,7 +4,7 @@
 :data:`condmech.warnings.SUBTYPES`; ``{condmech-config}`` every ``cm_*`` setting, with its
 default and meaning, from the fields of :class:`condmech.config.CmConfig`;
 ``{condmech-scale}`` shows the evidence levels, findings and outcomes this book is
-configured with. Generating them keeps the guide in
+configured with, and the certainty scale with the words each certainty gives. Generating them keeps the guide in
 step with the code.
 """
 
@@ -15,6 +15,7 @@ import pprint
 import re
 from typing import Any
 
+from condmech.certainty import CERTAINTIES, GAPS, MEANING, answer, better, certainty_words
 from condmech.config import CmConfig, get_config
 from condmech.warnings import SUBTYPES, WARNING_TYPE
 from docutils import nodes
@@ -76,15 +77,26 @@ class ScaleTables(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         cfg = get_config(self.config)
         levels = [
-            [[nodes.literal(lv.id, lv.id)], [nodes.Text(f"{lv.marker} {lv.label}")], [nodes.Text(lv.description)]]
-            for lv in cfg.levels
+            [[nodes.literal(lv.id, lv.id)], [nodes.Text(lv.label)], [nodes.Text(lv.description)]] for lv in cfg.levels
         ]
         findings = [[[nodes.literal(f.id, f.id)], [nodes.Text(f"{f.marker} {f.label}")]] for f in cfg.findings]
-        outcomes = [[[nodes.literal(ident, ident)], [nodes.Text(label)]] for ident, label in cfg.outcomes.items()]
+        findings += [
+            [[nodes.literal(g, g)], [nodes.Text(f"(cm:effect only) the outcome {words}")]] for g, words in GAPS.items()
+        ]
+        outcomes = [
+            [[nodes.literal(ident, ident)], [nodes.Text(label)], [nodes.Text(f"it may {better(ident, label)}")]]
+            for ident, label in cfg.outcomes.items()
+        ]
+        grades = [
+            [[nodes.literal(c.id, c.id)], [nodes.Text(f"{c.marker} {certainty_words(c)}".strip())],
+             [nodes.Text(answer("positive", c, [("pain", "pain")]))], [nodes.Text(MEANING[c.id])]]
+            for c in reversed(CERTAINTIES)
+        ]  # fmt: skip
         return [
             _table((":level: value", "Shown as", "Meaning"), (20, 25, 55), levels),
             _table((":finding: value", "Shown as"), (30, 70), findings),
-            _table((":outcome: value", "Shown as"), (30, 70), outcomes),
+            _table((":outcome: value", "Shown as", "A benefit reads"), (25, 25, 50), outcomes),
+            _table((":certainty: value", "Shown as", "A benefit for pain reads", "Meaning"), (15, 20, 30, 35), grades),
         ]
 
 

@@ -13,9 +13,11 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.typing import OptionSpec
 
+from . import certainty
 from .directives import CITE_SPLIT, AnyOption, _CmDirective
+from .model import Finding, Level
 from .nodes import cm_effect
-from .warnings import suggest
+from .warnings import suggest, warn
 
 
 class HarmDirective(_CmDirective):
@@ -31,12 +33,68 @@ class HarmDirective(_CmDirective):
             "cite": directives.unchanged,
             "note": directives.unchanged,
             "anchor": directives.unchanged,
+            "seen": directives.unchanged,
+            "certainty": directives.unchanged,
+            "rated-by": directives.unchanged,
         }
     )
 
     def outcomes(self) -> tuple[str, ...] | None:
         """The outcomes measured (none for a harm); None after a warning."""
         return ()
+
+    def gap(self) -> bool:
+        """Whether this declares an outcome that was not measured or not reported (effects only)."""
+        return False
+
+    def deprecated(self) -> str:
+        """What the old syntax lacks, as a warning message ('' when the declaration is in the new form)."""
+        if self.option("seen"):
+            return ""
+        return (
+            "cm:harm without :seen: is deprecated: say what was seen in plain words, with how often where "
+            "the source says (':seen: knee pain in about 1 in 4 people'), and add :certainty: and :rated-by:"
+        )
+
+    def rating(self, keys: list[str]) -> tuple[str, str]:
+        """The ``:certainty:`` and ``:rated-by:`` (('', '') when the certainty is unknown, after a warning).
+
+        A rating is attributed only to a source that this declaration cites, or to the
+        editors; a certainty other than ``not-rated`` needs to say who rated it.
+        """
+        given, rater = self.option("certainty"), self.option("rated-by")
+        if not given:
+            if not self.deprecated():
+                message = f"cm:{self.kind} needs :certainty: (high, moderate, low, very-low, or not-rated)"
+                self.warn(message, "missing_option", self.get_location())
+            return "", ""
+        if given not in certainty.BY_ID:
+            hint = suggest(given, list(certainty.BY_ID), "certainties")
+            self.warn(f"unknown certainty {given!r}{hint}", "invalid_option", self.option_location("certainty"))
+            return "", ""
+        if given == "not-rated":
+            if rater:
+                message = ":rated-by: given with ':certainty: not-rated'; remove it, or give the rating"
+                self.warn(message, "invalid_option", self.option_location("rated-by"))
+            return given, ""
+        if not rater:
+            self.warn(
+                f"cm:{self.kind} has :certainty: {given} but no :rated-by:; name the cited review that "
+                f"reported the rating, or '{certainty.EDITORS}' for the editors' own judgement",
+                "missing_option",
+                self.option_location("certainty"),
+            )
+            return "", ""
+        if rater != certainty.EDITORS and rater not in keys:
+            hint = suggest(rater, [*keys, certainty.EDITORS], "choices")
+            self.warn(
+                f":rated-by: {rater!r} is not one of this declaration's :cite: keys{hint}; a rating is "
+                "attributed only to a source cited here that reported it",
+                "invalid_option",
+                self.option_location("rated-by"),
+            )
+            return "", ""
+        return given, rater
 
     def run(self) -> list[nodes.Node]:
         misspelt = self.check_options()
@@ -45,15 +103,22 @@ class HarmDirective(_CmDirective):
         level, finding = self.level_and_finding(with_finding=self.kind == "effect")
         outcomes = self.outcomes()
         keys = self.citations()
-        if not (recorded and condition and level and outcomes is not None) or (self.kind == "effect" and not finding):
+        if not (recorded and condition and level and outcomes is not None) or (
+            self.kind == "effect" and not finding and not self.gap()
+        ):
             return self.unread("cm-effect")
+        rated, rater = ("", "") if self.gap() else self.rating(keys)
+        old = self.deprecated()
+        if old:
+            warn(old, "deprecated", self.get_location())
         anchor = self.stable_anchor(f"cm-{self.kind}", condition, level.id, *keys[:1])
         node = cm_effect(
             "", ids=[anchor], classes=["cm-effect", f"cm-{self.kind}"],
             kind=self.kind, condition=condition, outcomes=list(outcomes), level=level.id,
-            finding=finding.id if finding else "", citations=keys, note=self.option("note"),
+            finding=finding.id if finding else self.option("finding"), citations=keys, note=self.option("note"),
             docname=self.env.current_document.docname, line=self.lineno, recorded=True,
             condition_line=self.option_line("condition"),
+            certainty=rated, rated_by=rater, size=self.option("size"), seen=self.option("seen"),
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)
@@ -71,11 +136,29 @@ class EffectDirective(HarmDirective):
     required = ("condition", "outcome", "level")
     option_spec: ClassVar[OptionSpec] = AnyOption(
         {
-            **HarmDirective.option_spec,
+            **{k: v for k, v in HarmDirective.option_spec.items() if k != "seen"},
             "outcome": directives.unchanged,
             "finding": directives.unchanged,
+            "size": directives.unchanged,
         }
     )
+
+    def gap(self) -> bool:
+        return self.option("finding") in certainty.GAPS
+
+    def level_and_finding(self, *, with_finding: bool = True) -> tuple[Level | None, Finding | None]:
+        if self.gap():  # not a direction: no finding to look up on the scale
+            return super().level_and_finding(with_finding=False)
+        return super().level_and_finding(with_finding=with_finding)
+
+    def deprecated(self) -> str:
+        if self.gap() or self.option("certainty"):
+            return ""
+        return (
+            "cm:effect without :certainty: is deprecated: add ':certainty: high, moderate, low, very-low or "
+            "not-rated' and, for a rating, ':rated-by: <the cited review that reported it>' or "
+            f"':rated-by: {certainty.EDITORS}' for the editors' own judgement"
+        )
 
     def outcomes(self) -> tuple[str, ...] | None:
         known = self.cm_config.outcomes

@@ -17,12 +17,13 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.util.osutil import relative_uri
 
+from . import certainty
 from .config import CmConfig, get_config
 from .domain import get_domain
 from .model import BIDI_CONTROLS, Definition, Effect
 from .nodes import cm_data_links
 
-SCHEMA_ID = "condmech/2"
+SCHEMA_ID = "condmech/3"
 BASENAME = "condition-mechanism"
 #: HTML-significant characters as JSON escapes: a name like ``<script>`` never appears raw.
 HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
@@ -64,8 +65,12 @@ def data(builder: Builder) -> dict[str, Any]:
             "line": e.line,
             "section": e.section,
             "url": _url(builder, e.docname, e.anchor),
+            "certainty": e.certainty or certainty.NOT_RATED.id,
+            "rated_by": e.rated_by,
         }
-        return record if e.kind == "harm" else {**record, "outcomes": list(e.outcomes), "finding": e.finding}
+        if e.kind == "harm":
+            return {**record, "seen": e.seen}
+        return {**record, "outcomes": list(e.outcomes), "finding": e.finding, "size": e.size}
 
     conditions_known = {d.id for d in conditions}
     effects = [e for e in domain.effects() if e.condition in conditions_known]
@@ -85,6 +90,7 @@ def data(builder: Builder) -> dict[str, Any]:
         "schema": SCHEMA_ID,
         "evidence_levels": [lv._asdict() for lv in cfg.levels],
         "findings": [f._asdict() for f in cfg.findings],
+        "certainties": [c._asdict() for c in certainty.CERTAINTIES],
         "outcomes": [{"id": ident, "label": label} for ident, label in cfg.outcomes.items()],
         "review_interval_months": cfg.review_interval_months,
         "conditions": [definition(d) for d in conditions],
@@ -158,7 +164,8 @@ def cell(value: str) -> str:
 #: effect, harm or status, and leaves the columns that do not apply to it empty.
 CSV_COLUMNS = (
     "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
-    "level", "finding", "as_of", "summary", "approved", "citations", "note", "url",
+    "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "citations",
+    "note", "url",
 )  # fmt: skip
 
 

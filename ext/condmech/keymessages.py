@@ -2,7 +2,7 @@
 
 The sentences are templates filled from the declarations, written to read at
 about US grade 6 to 7; the only words that come from the chapter are the names,
-the status summary and the harms' notes, which authors keep short and plain.
+the status summary and what harms were seen (``:seen:``), which authors keep short and plain.
 """
 
 from __future__ import annotations
@@ -10,58 +10,90 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx import addnodes
 
+from . import certainty
+from .certainty import join as _join
 from .config import CmConfig
 from .model import Level, Problem
 from .overview import Answer, Row
 from .render import _citations, problem_note
 from .status import as_of_text
 
-#: Each evidence level in plain words (a configured level not listed here uses its label).
+#: Each evidence level in plain words: (one study, several).
 LEVEL_PLAIN = {
-    "preclinical": "lab and animal studies",
-    "early-clinical": "small early studies in people",
-    "rct": "randomised trials",
-    "systematic-review": "reviews of many studies",
+    "preclinical": ("a lab or animal study", "lab and animal studies"),
+    "early-clinical": ("a small early study in people", "small early studies in people"),
+    "rct": ("a randomised trial", "randomised trials"),
+    "systematic-review": ("a review of many studies", "reviews of many studies"),
 }
-#: Each finding of a clinical effect in plain words.
-FINDING_PLAIN = {
-    "positive": "a benefit for",
-    "mixed": "mixed or unclear results for",
-    "negative": "no benefit for",
-}
+#: A mechanism's finding in plain words, after its name (none for a finding that supports it).
+MECHANISM_FINDING = {"mixed": "mixed or limited evidence", "negative": "the evidence does not support it"}
 
 
-def plain_level(level: Level) -> str:
-    return LEVEL_PLAIN.get(level.id, level.label.lower())
+def plain_level(level: Level, count: int = 2) -> str:
+    """*level* in plain words, singular when *count* (the studies cited) is 1."""
+    one, several = LEVEL_PLAIN.get(level.id, (level.label.lower(), level.label.lower()))
+    return one if count == 1 else several
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def _rated(answer: Answer, docname: str, known: set[str]) -> list[nodes.Node]:
+    """'Low certainty, as rated in a review [cite].', '…, in the editors' judgement.' or 'The certainty was not rated.'
+
+    A rating is never shown without who gave it.
+    """
+    rated = answer.certainty
+    if rated is certainty.NOT_RATED:
+        return [nodes.Text(" The certainty was not rated.")]
+    label = rated.label[:1].upper() + rated.label[1:]
+    if answer.rated_by == certainty.EDITORS:
+        return [nodes.Text(f" {label} certainty, in the editors' judgement.")]
+    cited = _citations([answer.rated_by], docname, known)
+    return [
+        nodes.Text(f" {label} certainty, as rated in a review "),
+        *(cited.children if cited else ()),
+        nodes.Text("."),
+    ]
 
 
-def _effect(answer: Answer | None, cfg: CmConfig) -> str:
+def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[nodes.Node]:
+    answer = row.effect
+    gaps = [certainty.gap_sentence(g.finding, [(o, cfg.outcomes[o]) for o in g.outcomes]) for g in row.gaps]
     if answer is None:
-        return "Not proven. No study of this in people is recorded in this book."
+        text = "No study of this in people is recorded in this book."
+        return [nodes.Text(" ".join([text, *dict.fromkeys(gaps)]))]
     assert answer.finding is not None
-    outcomes = _join([cfg.outcomes[o] for o in answer.outcomes])
-    found = FINDING_PLAIN.get(answer.finding.id, f"{answer.finding.label}:")
-    text = f"The best studies in people found {found} {outcomes}. They were {plain_level(answer.level)}."
-    return text if answer.finding.id == "positive" else f"Not proven. {text}"
+    outcomes = [(o, cfg.outcomes[o]) for o in answer.outcomes]
+    result: list[nodes.Node] = [
+        nodes.Text(certainty.answer(answer.finding.id, answer.certainty, outcomes, answer.size))
+    ]
+    result.extend(_rated(answer, docname, known))
+    result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
+    result.extend(nodes.Text(f" {gap}") for gap in dict.fromkeys(gaps))
+    return result
 
 
-def _harm(answer: Answer | None) -> str:
+def _harm(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
+    answer = row.harm
     if answer is None:
-        return "This book records no study of side effects for this condition. That does not mean it is safe."
-    notes = " ".join(dict.fromkeys(e.note.rstrip(".") + "." for e in answer.items if e.note))
-    return f"Side effects were reported in {plain_level(answer.level)}. {notes}".rstrip()
+        return [nodes.Text(f"{NO_HARM_DATA} That does not mean it is safe.")]
+    seen = " ".join(dict.fromkeys(sentence(e.seen or e.note) for e in answer.items if e.seen or e.note))
+    result: list[nodes.Node] = [nodes.Text(seen or "Side effects were recorded.")]
+    result.extend(_rated(answer, docname, known))
+    result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
+    return result
 
 
 def _mechanisms(row: Row) -> str:
     if not row.mechanisms:
         return "No study of how it might work is recorded in this book."
     best = max(row.mechanisms, key=lambda cell: cell.level.rank)
-    names = _join([(cell.mechanism.plain or cell.mechanism.short).lower() for cell in row.mechanisms])
-    return f"Ideas studied: {names}. The strongest evidence for any of them comes from {plain_level(best.level)}."
+    names = []
+    for cell in row.mechanisms:
+        name = (cell.mechanism.plain or cell.mechanism.short).lower()
+        found = MECHANISM_FINDING.get(cell.finding.id)
+        names.append(f"{name} ({found})" if found else name)
+    which = "any of them" if len(names) > 1 else "it"
+    strongest = plain_level(best.level, len(best.citations))
+    return f"Ideas studied: {_join(names)}. The strongest evidence for {which} comes from {strongest}."
 
 
 def _status(row: Row) -> str:
@@ -73,8 +105,19 @@ def _status(row: Row) -> str:
     return text
 
 
-def _item(question: str, answer: str, sources: nodes.paragraph | None = None) -> nodes.list_item:
-    para = nodes.paragraph("", "", nodes.strong(question, question), nodes.Text(f" {answer}"))
+#: What the Harms answer says when no harm is declared: it cannot be read as "no harms".
+NO_HARM_DATA = "No harm data in the studies this book cites."
+
+
+def sentence(text: str) -> str:
+    """*text* as a sentence: a capital first letter and a final period."""
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def _item(question: str, answer: str | list[nodes.Node], sources: nodes.paragraph | None = None) -> nodes.list_item:
+    body = [nodes.Text(answer)] if isinstance(answer, str) else answer
+    para = nodes.paragraph("", "", nodes.strong(question, question), nodes.Text(" "), *body)
     if sources is not None:  # every statement about benefit or harm carries its sources
         para += nodes.Text(" ")
         para.extend(sources.children)
@@ -103,8 +146,8 @@ def render_key_messages(
 
     items = nodes.bullet_list(
         "",
-        _item("Does it help?", _effect(row.effect, cfg), sources(row.effect)),
-        _item("Harms:", _harm(row.harm), sources(row.harm)),
+        _item("Does it help?", _effect(row, cfg, docname, known), sources(row.effect)),
+        _item("Harms:", _harm(row, docname, known), sources(row.harm)),
         _item("How might it work?", _mechanisms(row)),
         _item("Is it approved?", _status(row)),
     )

@@ -94,6 +94,14 @@ class Effect(NamedTuple):
     only: tuple[str, ...] = ()
     #: Line of the ``:condition:`` option, for warnings (0: the directive's line).
     condition_line: int = 0
+    #: GRADE certainty id (see :mod:`condmech.certainty`); '' in the deprecated form (not rated).
+    certainty: str = ""
+    #: Who rated the certainty: a cited key, ``editors`` (the book's own judgement), or '' (not rated).
+    rated_by: str = ""
+    #: How big the effect is, in words ("a little"); effects only.
+    size: str = ""
+    #: What was seen, in plain words with how often (harms only; '' in the deprecated form).
+    seen: str = ""
 
 
 class Status(NamedTuple):

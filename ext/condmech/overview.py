@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import certainty
+from .certainty import Certainty
 from .matrix import Cell, Matrix, strongest
 from .model import Definition, Effect, Finding, Level, Problem, Status
 
@@ -31,6 +33,22 @@ class Answer:
     citations: tuple[str, ...]
     #: Outcome ids measured at the strongest level, in configured order.
     outcomes: tuple[str, ...]
+    #: The lowest certainty declared at the strongest level (a headline claims no more than its parts).
+    certainty: Certainty = certainty.NOT_RATED
+    #: Who rated it: a cited key or ``editors`` ('' when not rated).
+    rated_by: str = ""
+    #: How big the effect is, in words, when one declaration at the strongest level says so.
+    size: str = ""
+
+    @property
+    def top(self) -> tuple[Effect, ...]:
+        """The declarations at the strongest level."""
+        return tuple(e for e in self.items if e.level == self.level.id)
+
+    @property
+    def top_sources(self) -> int:
+        """How many sources the declarations at the strongest level cite (for singular or plural wording)."""
+        return len({key for e in self.top for key in e.citations})
 
 
 @dataclass(frozen=True)
@@ -48,10 +66,12 @@ class Row:
     def problem(self, kind: str) -> tuple[Problem, ...]:
         """The problems of declarations of *kind* (``effect``, ``harm``, ``link``, ``status``)."""
         return tuple(p for p in self.problems if p.kind == kind)
+    #: Outcomes declared as not measured or not reported, in book order.
+    gaps: tuple[Effect, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.effect or self.harm or self.mechanisms or self.status)
+        return not (self.effect or self.harm or self.mechanisms or self.status or self.gaps)
 
 
 def _answer(cfg: CmConfig, found: Sequence[Effect]) -> Answer | None:
@@ -59,8 +79,15 @@ def _answer(cfg: CmConfig, found: Sequence[Effect]) -> Answer | None:
     if not known:
         return None
     level, finding, ranked, citations = strongest(cfg, known)
-    measured = {o for e in ranked if e.level == level.id for o in e.outcomes}
-    return Answer(level, finding, ranked, citations, tuple(o for o in cfg.outcomes if o in measured))
+    top = [e for e in ranked if e.level == level.id]
+    measured = {o for e in top for o in e.outcomes}
+    rated = certainty.lowest([e.certainty for e in top])
+    rater = next((e.rated_by for e in top if e.certainty == rated.id), "")
+    sizes = {e.size for e in top}
+    size = sizes.pop() if len(sizes) == 1 else ""
+    return Answer(
+        level, finding, ranked, citations, tuple(o for o in cfg.outcomes if o in measured), rated, rater, size
+    )
 
 
 def build(
@@ -83,11 +110,12 @@ def build(
         rows.append(
             Row(
                 condition,
-                _answer(cfg, [e for e in mine if e.kind == "effect"]),
+                _answer(cfg, [e for e in mine if e.kind == "effect" and e.finding not in certainty.GAPS]),
                 _answer(cfg, [e for e in mine if e.kind == "harm"]),
                 tuple(matrix.by_condition(condition.id)),
                 statuses.get(condition.id),
                 unread,
+                tuple(e for e in mine if e.kind == "effect" and e.finding in certainty.GAPS),
             )
         )
     return rows

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 from docutils import nodes
 
+from . import certainty
 from .config import CmConfig
-from .model import Problem
+from .keymessages import NO_HARM_DATA, plain_level, sentence
+from .model import Effect, Problem
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
 from .overview import Answer, Row
 from .render import (
@@ -33,9 +35,9 @@ from .status import as_of_text
 #: enough for "Osteoarthritis" on one line in the HTML text column at 1280 px.
 COLUMNS = (
     ("Does it help? Effects measured in people", 23),
-    ("Harms", 16),
-    ("How might it work?", 24),
-    ("Approved?", 18),
+    ("Harms", 20),
+    ("How might it work?", 19),
+    ("Approved?", 20),
 )
 CONDITION_WIDTH = 100 - sum(width for _, width in COLUMNS)
 
@@ -53,24 +55,51 @@ def _none(text: str) -> nodes.paragraph:
     return nodes.paragraph("", text, classes=["cm-empty"])
 
 
+def _certainty_node(answer: Answer) -> nodes.inline:
+    """'⊕⊕◯◯ Low certainty (editors' judgement)': GRADE's marker, always with its words."""
+    rated = answer.certainty
+    words = certainty.certainty_words(rated)
+    words = words[:1].upper() + words[1:]
+    if answer.rated_by == certainty.EDITORS:
+        words += " (editors' judgement)"
+    node = nodes.inline("", "", classes=["cm-certainty", f"cm-certainty-{rated.id}"])
+    if rated.marker:
+        node += nodes.inline(rated.marker, rated.marker, classes=["cm-marker"])
+        node += nodes.Text(" ")
+    node += nodes.Text(words)
+    return node
+
+
+def _rater(item: Effect, docname: str, known: set[str]) -> list[nodes.Node]:
+    """Who rated one declaration's certainty, for the details."""
+    rated = certainty.get(item.certainty)
+    if rated is certainty.NOT_RATED:
+        return [nodes.Text(" Certainty not rated.")]
+    if item.rated_by == certainty.EDITORS:
+        return [nodes.Text(f" {rated.label.capitalize()} certainty: the editors' own judgement.")]
+    cited = _citations([item.rated_by], docname, known)
+    return [nodes.Text(f" {rated.label.capitalize()} certainty, as rated by "), *(cited.children if cited else ()),
+            nodes.Text(".")]  # fmt: skip
+
+
 def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     body: list[nodes.Node] = []
     for item in answer.items:
-        if compact or len(answer.items) == 1:  # the note alone: the summary line gives the level
-            if item.note:
-                body.append(nodes.paragraph(item.note, item.note))
-            continue
-        level = cfg.level(item.level)
-        assert level is not None
-        para = nodes.paragraph("", "", level_node(level, keep_together=False))
-        finding = cfg.finding(item.finding) if item.finding else None
-        if finding is not None:
-            para += nodes.Text(", ")
-            para += finding_node(finding)
-        if item.outcomes:
-            para += nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in item.outcomes)})")
+        para = nodes.paragraph()
+        if not (compact or len(answer.items) == 1):  # else the summary line gives the level
+            level = cfg.level(item.level)
+            assert level is not None
+            para += level_node(level, keep_together=False)
+            finding = cfg.finding(item.finding) if item.finding else None
+            if finding is not None:
+                para += nodes.Text(", ")
+                para += finding_node(finding)
+            if item.outcomes:
+                para += nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in item.outcomes)})")
+            para += nodes.Text(".")
+        para.extend(_rater(item, docname, known))
         if item.note:
-            para += nodes.Text(f". {item.note.rstrip('.')}.")
+            para += nodes.Text(f" {item.note.rstrip('.')}.")
         body.append(para)
     body.append(nodes.paragraph("", "", *_backlinks(answer.items, docname), classes=["cm-where"]))
     cited = _citations(answer.citations, docname, known)
@@ -79,40 +108,62 @@ def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], c
     return body
 
 
+def _gaps(row: Row, cfg: CmConfig) -> list[nodes.Node]:
+    sentences = [certainty.gap_sentence(g.finding, [(o, cfg.outcomes[o]) for o in g.outcomes]) for g in row.gaps]
+    return [nodes.paragraph(text, text, classes=["cm-gap"]) for text in dict.fromkeys(sentences)]
+
+
 def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     answer = row.effect
     if answer is None:
-        return [_none("no study in people declared")]
+        return [_none("No study in people in this book"), *_gaps(row, cfg)]
     assert answer.finding is not None
+    outcomes = [(o, cfg.outcomes[o]) for o in answer.outcomes]
+    text = certainty.short_answer(certainty.answer(answer.finding.id, answer.certainty, outcomes, answer.size))
     summary: list[nodes.Node] = [
-        level_node(answer.level, keep_together=False),
-        nodes.Text(", "),
-        finding_node(answer.finding),
+        nodes.strong(text, text, classes=["cm-answer"]),
+        nodes.Text(". "),
+        _certainty_node(answer),
+        nodes.Text(f". Evidence: {plain_level(answer.level, answer.top_sources)}."),
     ]
-    if answer.outcomes:
-        summary.append(nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in answer.outcomes)})"))
-    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "effect")]
+    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "effect"), *_gaps(row, cfg)]
 
 
 def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     answer = row.harm
     if answer is None:
-        return [_none("none declared")]
-    summary = [level_node(answer.level, keep_together=False)]
+        return [_none(NO_HARM_DATA)]
+    seen = " ".join(dict.fromkeys(sentence(e.seen or e.note) for e in answer.items if e.seen or e.note))
+    summary: list[nodes.Node] = [
+        nodes.inline(seen, seen, classes=["cm-seen"]),
+        nodes.Text(" "),
+        _certainty_node(answer),
+        nodes.Text(f". Evidence: {plain_level(answer.level, answer.top_sources)}."),
+    ]
     return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "harm")]
+
+
+#: A mechanism's finding after the evidence type, in words: (after one study, after several).
+MECHANISM_VERB = {
+    "positive": ("supports it", "support it"),
+    "mixed": ("gives mixed or limited support", "give mixed or limited support"),
+    "negative": ("does not support it", "do not support it"),
+}
 
 
 def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
     if not row.mechanisms:
-        return [_none("none declared")]
+        return [_none("No study of how it might work in this book")]
     result: list[nodes.Node] = []
     for cell in row.mechanisms:
+        count = len(cell.citations)
+        one, several = MECHANISM_VERB.get(cell.finding.id, (cell.finding.label, cell.finding.label))
+        verb = one if count == 1 else several
+        words = f"{plain_level(cell.level, count).capitalize()} {verb}."
         summary: list[nodes.Node] = [
             nodes.inline(cell.mechanism.short, cell.mechanism.short, classes=["cm-mechanism-name"]),
             nodes.Text(": "),
-            level_node(cell.level, keep_together=False),
-            nodes.Text(", "),
-            finding_node(cell.finding),
+            nodes.inline(words, words, classes=["cm-mechanism-evidence"]),
         ]
         body: list[nodes.Node] = [nodes.paragraph("", "", *_backlinks(cell.assertions, docname), classes=["cm-where"])]
         measured = [a.measured for a in cell.assertions if a.measured]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from docutils import nodes
 from sphinx import addnodes
 
+from . import certainty
 from .config import CmConfig
 from .matrix import Cell, Matrix
 from .model import Assertion, Definition, Effect, Finding, Level, Problem, TableRequest
@@ -31,15 +32,13 @@ def xref(role: str, target: str, docname: str, text: str, *, explicit: bool = Tr
 
 
 def level_node(level: Level, *, keep_together: bool = True) -> cm_level:
-    """Marker plus label: the level is never shown by colour alone.
+    """The level in words. No marker: filled circles beside an answer read as a rating of the
+    treatment, and the type of study is not how sure the evidence is (see :mod:`condmech.certainty`).
 
-    *keep_together*: a no-break space after the marker (narrow table cells pass False).
+    *keep_together*: narrow table cells pass False, so that a label may break after a slash.
     """
-    node = cm_level("", "", classes=["cm-level", f"cm-level-{level.id}"])
-    node += nodes.inline(level.marker, level.marker, classes=["cm-marker"])
-    label = level.label if keep_together else level.label.replace("/", "/\u200b")  # may break after a slash
-    node += nodes.Text(("\u00a0" if keep_together else " ") + label)
-    return node
+    label = level.label if keep_together else level.label.replace("/", "/\u200b")
+    return cm_level(label, label, classes=["cm-level", f"cm-level-{level.id}"])
 
 
 def finding_node(finding: Finding) -> nodes.inline:
@@ -62,9 +61,12 @@ def assertion_header(condition: str, mechanism: str, level: Level, finding: Find
 
 
 def effect_header(
-    kind: str, condition: str, outcomes: list[str], level: Level, finding: Finding | None, docname: str
+    kind: str, condition: str, outcomes: list[str], level: Level, finding: Finding | None, docname: str, extra: str = ""
 ) -> nodes.paragraph:
-    """'Effect in people: <condition> (<outcomes>). <level>, <finding>' or 'Harms: <condition>. <level>'."""
+    """'Effect in people: <condition> (<outcomes>). <level>, <finding><extra>' or 'Harms: <condition>. <level><extra>'.
+
+    *extra* is the certainty in words (", low certainty") or a gap (", not reported").
+    """
     header = nodes.paragraph("", classes=["cm-assertion-header"])
     header += nodes.Text("Effect measured in people: " if kind == "effect" else "Harms reported: ")
     header += xref("cond", condition, docname, condition, explicit=False)
@@ -75,6 +77,8 @@ def effect_header(
     if finding is not None:
         header += nodes.Text(", ")
         header += finding_node(finding)
+    if extra:
+        header += nodes.Text(extra)
     return header
 
 
@@ -251,22 +255,30 @@ def render_summary(matrix: Matrix, cfg: CmConfig, condition: str, docname: str, 
     return items
 
 
-def render_legend(cfg: CmConfig) -> nodes.container:
-    """What the markers mean, in words."""
+def render_legend(cfg: CmConfig, *, grades: bool = False) -> nodes.container:
+    """What the evidence types and the findings mean, in words; with *grades*, the certainty markers first."""
+    scale = nodes.bullet_list()
+    for grade in reversed(certainty.CERTAINTIES):
+        text = f"{grade.marker} {grade.label.capitalize()}: {certainty.MEANING[grade.id]}".strip()
+        scale += nodes.list_item("", nodes.paragraph(text, text))
     levels = nodes.bullet_list()
     for level in reversed(cfg.levels):
         levels += nodes.list_item("", nodes.paragraph("", "", level_node(level), nodes.Text(f": {level.description}")))
     findings = nodes.bullet_list()
     for finding in cfg.findings:
         findings += nodes.list_item("", nodes.paragraph("", "", finding_node(finding)))
-    return nodes.container(
+    legend = nodes.container(
         "",
-        nodes.paragraph("", "Evidence levels, strongest first (the marker counts filled circles):"),
+        nodes.paragraph("", "Evidence types, strongest design first (the type of study, not how sure it is):"),
         levels,
         nodes.paragraph("", "Findings:"),
         findings,
         classes=["cm-legend"],
     )
+    if grades:
+        title = "How sure the evidence is (certainty, as GRADE rates it; the marker counts plus signs):"
+        legend[0:0] = [nodes.paragraph("", title), scale]
+    return legend
 
 
 def column_spec(widths: Sequence[int], sizes: Sequence[str] = ()) -> addnodes.tabular_col_spec:

@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
 
-from . import citations
+from . import certainty, citations
 from .config import get_config
 from .domain import get_domain
 from .keymessages import render_key_messages
@@ -70,7 +70,7 @@ class BuildTables(SphinxPostTransform):
             if request.view != "summary":
                 result.append(cm_data_links())
                 if not legend_given and not matrix.is_empty:  # what the markers mean: once, before the first table
-                    result.insert(0, render_legend(cfg))
+                    result.insert(0, render_legend(cfg, grades=request.view == "overview"))
                     legend_given = True
             node.replace_self(result)
 
@@ -103,4 +103,13 @@ class AssertionHeaders(SphinxPostTransform):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None
             outcomes = [cfg.outcomes.get(o, o) for o in node["outcomes"]]
-            node.insert(0, effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"]))
+            gap = certainty.GAPS.get(node["finding"])
+            extra = (
+                f", {gap.removeprefix('was ')}"
+                if gap
+                else f", {certainty.certainty_words(certainty.get(node['certainty']))}"
+            )
+            if node["rated_by"] == certainty.EDITORS:
+                extra += " (editors' judgement)"
+            header = effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"], extra)
+            node.insert(0, header)
