@@ -37,6 +37,10 @@ CONDITIONS = ("knee", "back", "hip")
 MECHANISMS = ("paracrine", "regen")
 LEVELS = ("preclinical", "early-clinical", "rct", "systematic-review")
 FINDINGS = ("positive", "mixed", "negative")
+#: Certainties of effects and harms; the findings an effect can have besides FINDINGS.
+CERTAINTIES = ("high", "moderate", "low", "very-low", "not-rated")
+GAPS = ("not-reported", "not-measured")
+SEEN = ("Knee swelling in 1 of 4", "Pain for a few days", "Serious side effects were rare")
 #: Keys the generated links cite; only some are in the .bib at any time.
 KEYS = ("alpha2020", "beta2019", "gamma2021", "delta2022")
 VIEWS = ("matrix", "overview", "transposed", "list")
@@ -54,7 +58,8 @@ class Book:
 
     chapters: list[str] = field(default_factory=lambda: ["c1", "c2", "c3"])
     #: chapter -> its directives, as ("def", kind, id, name) / ("link", cond, mech, level, finding, keys)
-    #: / ("prose", text) / ("matrix",) entries, in page order.
+    #: / ("effect", cond, level, finding, certainty, rated_by, keys) / ("harm", cond, level, seen, certainty,
+    #: rated_by, keys) / ("prose", text) / ("matrix",) entries, in page order.
     content: dict[str, list[tuple[Any, ...]]] = field(
         default_factory=lambda: {
             "c1": [
@@ -132,6 +137,15 @@ class Book:
                     f"## Evidence {number % 2}\n\n:::{{cm:link}}\n:condition: {cond}\n:mechanism: {mech}\n"
                     f":level: {level}\n:finding: {finding}\n:cite: {', '.join(keys)}\n\nText {number}.\n:::\n"
                 )
+            elif item[0] in ("effect", "harm"):
+                cond, level, value, grade, rater, keys = item[1:]
+                option = f":outcome: pain\n:finding: {value}" if item[0] == "effect" else f":seen: {value}"
+                rated = f":certainty: {grade}\n" if item[0] == "harm" or value not in GAPS else ""
+                rated += f":rated-by: {rater}\n" if rater else ""
+                parts.append(
+                    f":::{{cm:{item[0]}}}\n:condition: {cond}\n:level: {level}\n{option}\n{rated}"
+                    f":cite: {', '.join(keys)}\n\nText {number}.\n:::\n"
+                )
             elif item[0] == "prose":
                 parts.append(item[1] + "\n")
             else:
@@ -180,6 +194,18 @@ def apply(book: Book, edit: Edit) -> None:
             if item[0] in ("def", "link") and args[2] < len(item):
                 item[args[2]] = args[3]
                 items[index] = tuple(item)
+    elif name == "rate" and docs:  # (chapter index, item index, certainty, rated_by): an effect's or harm's rating
+        items = book.content.get(docs[args[0] % len(docs)], [])
+        rated = [i for i, item in enumerate(items) if item[0] in ("effect", "harm")]
+        if rated:
+            index = rated[args[1] % len(rated)]
+            items[index] = (*items[index][:4], args[2], args[3], items[index][6])
+    elif name == "see" and docs:  # (chapter index, item index, text): what a harm saw
+        items = book.content.get(docs[args[0] % len(docs)], [])
+        harms = [i for i, item in enumerate(items) if item[0] == "harm"]
+        if harms:
+            index = harms[args[1] % len(harms)]
+            items[index] = (*items[index][:3], args[2], *items[index][4:])
     elif name == "new_doc":
         if args[0] not in docs:
             docs.insert(args[1] % (len(docs) + 1), args[0])
@@ -214,8 +240,19 @@ def apply(book: Book, edit: Edit) -> None:
             book.config[args[0]] = args[1]
 
 
+def random_rating(rng: random.Random, keys: tuple[str, ...]) -> tuple[str, str]:
+    """A certainty and who rated it (a cited key or the editors; nobody when not rated)."""
+    grade = rng.choice(CERTAINTIES)
+    return grade, "" if grade == "not-rated" else rng.choice(["editors", keys[0]])
+
+
 def random_item(rng: random.Random) -> tuple[Any, ...]:
-    kind = rng.choice(["def", "link", "link", "prose", "matrix"] if rng.random() < 0.1 else ["def", "link", "link"])
+    kinds = ["def", "link", "link", "prose", "matrix"] if rng.random() < 0.1 else ["def", "link", "effect", "harm"]
+    kind = rng.choice(kinds)
+    if kind in ("effect", "harm"):
+        keys = tuple(rng.sample(KEYS, rng.choice([1, 1, 2])))
+        value = rng.choice(FINDINGS + GAPS if kind == "effect" else SEEN)
+        return (kind, rng.choice(CONDITIONS), rng.choice(LEVELS), value, *random_rating(rng, keys), keys)
     if kind == "def":
         if rng.random() < 0.5:
             return ("def", "condition", rng.choice(CONDITIONS), rng.choice(["Knee pain", "Back pain", "Hip", "Pain"]))
@@ -232,10 +269,10 @@ def random_item(rng: random.Random) -> tuple[Any, ...]:
 def random_edit(rng: random.Random) -> Edit:
     kind = rng.choices(
         [
-            "add", "remove", "change", "new_doc", "delete_doc", "swap", "bib_add", "bib_remove", "bib_year", "config",
-            "view", "review", "status", "date",
+            "add", "remove", "change", "rate", "see", "new_doc", "delete_doc", "swap", "bib_add", "bib_remove",
+            "bib_year", "config", "view", "review", "status", "date",
         ],
-        weights=[4, 2, 2, 1, 1, 3, 2, 1, 2, 2, 2, 2, 1, 2],
+        weights=[4, 2, 2, 2, 1, 1, 1, 3, 2, 1, 2, 2, 2, 2, 1, 2],
     )[0]  # fmt: skip
     n = rng.randrange(100)
     if kind == "add":
@@ -245,6 +282,10 @@ def random_edit(rng: random.Random) -> Edit:
     if kind == "change":
         field_, value = rng.choice([(3, rng.choice(LEVELS)), (4, rng.choice(FINDINGS)), (3, "Renamed")])
         return ("change", n, rng.randrange(100), field_, value)
+    if kind == "rate":
+        return ("rate", n, rng.randrange(100), *random_rating(rng, (rng.choice(KEYS),)))
+    if kind == "see":
+        return ("see", n, rng.randrange(100), rng.choice(SEEN))
     if kind == "new_doc":
         return ("new_doc", f"c{rng.randrange(4, 9)}", n, [random_item(rng) for _ in range(rng.randrange(1, 3))])
     if kind == "delete_doc":
@@ -367,6 +408,17 @@ REGRESSIONS: dict[str, tuple[list[Edit], int]] = {
             ("delete_doc", 36),
         ],
         0,
+    ),
+    # issue 19: a certainty, who rated it, and what a harm saw, changed in one chapter
+    "rating-and-seen-changed": (
+        [
+            ("add", 0, 0, ("effect", "knee", "rct", "positive", "low", "editors", ("alpha2020",))),
+            ("add", 1, 0, ("harm", "knee", "early-clinical", "Pain for a few days", "not-rated", "", ("gamma2021",))),
+            ("rate", 0, 0, "moderate", "alpha2020"),
+            ("see", 1, 0, "Knee swelling in 1 of 4"),
+            ("add", 2, 0, ("effect", "knee", "systematic-review", "not-reported", "not-rated", "", ("alpha2020",))),
+        ],
+        2,
     ),
     "bib-entry-removed-then-restored": ([("bib_remove", "alpha2020"), ("bib_add", "alpha2020", 0, 2020)], 0),
     "export-formats-off-and-on": (

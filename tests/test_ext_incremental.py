@@ -71,6 +71,7 @@ NEW_EFFECT = """
 :outcome: pain
 :level: early-clinical
 :finding: negative
+:certainty: not-rated
 :cite: delta2022
 
 An effect added after the first build.
@@ -89,6 +90,14 @@ def change_status(src: Path) -> None:
 def remove_harm(src: Path) -> None:
     text = (src / "ch1.md").read_text(encoding="utf-8")
     edit(src / "ch1.md", text[text.index(":::{cm:harm}") :], "No harm any more.\n")
+
+
+def change_certainty(src: Path) -> None:
+    edit(src / "ch1.md", ":certainty: low\n:rated-by: editors", ":certainty: moderate\n:rated-by: gamma2021")
+
+
+def change_seen(src: Path) -> None:
+    edit(src / "ch1.md", ":seen: Knee swelling in 1 of 5 people", ":seen: Knee pain in 2 of 5 people")
 
 
 def change_review_date(src: Path) -> None:
@@ -125,6 +134,8 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
     "add-effect": (add_effect, {"ch4", "table", "keys", "bibliography"}, {"ch1", "ref"}),
     "change-status": (change_status, {"ch2", "table", "keys"}, {"ch1", "ref", "bibliography"}),
     "remove-harm": (remove_harm, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
+    "change-certainty": (change_certainty, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
+    "change-seen": (change_seen, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
     "change-review-date": (change_review_date, {"ch1"}, {"table", "keys", "ref", "ch2"}),
     # issue 14: the table's row and link order, its citations, and its data links
     "reorder-toctree": (reorder_toctree, {"index", "table"}, {"ch1", "ch2", "ref"}),
@@ -233,6 +244,7 @@ No citation.
 :condition: nosuch
 :outcome: pain
 :level: rct
+:certainty: not-rated
 :cite: alpha2020
 
 Unknown condition.

@@ -124,7 +124,7 @@ CASES = {
     "effect-unknown-condition": ("case.md", myst("effect", **effect(condition="nosuch")), "condmech.unknown_id", 4),
     "harm-unknown-condition-rst": (
         "case.rst",
-        rst("harm", condition="nosuch", level="rct", cite="alpha2020"),
+        rst("harm", **harm(condition="nosuch")),
         "condmech.unknown_id",
         5,
     ),
@@ -255,14 +255,13 @@ CASES = {
         "case.md",
         myst("effect", **effect()) + myst("effect", **effect())[len("# Case\n") :],
         "condmech.duplicate_anchor",
-        13,
+        15,
     ),
     "harm-duplicate-anchor-rst": (
         "case.rst",
-        rst("harm", condition="knee", level="rct", cite="alpha2020")
-        + rst("harm", condition="knee", level="rct", cite="alpha2020")[len("Case\n====\n") :],
+        rst("harm", **harm()) + rst("harm", **harm())[len("Case\n====\n") :],
         "condmech.duplicate_anchor",
-        11,
+        13,
     ),
     # case 9: two links that would share an anchor
     "duplicate-anchor": (

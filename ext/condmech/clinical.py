@@ -111,7 +111,9 @@ class HarmDirective(_CmDirective):
         old = self.deprecated()
         if old:
             warn(old, "deprecated", self.get_location())
-        anchor = self.stable_anchor(f"cm-{self.kind}", condition, level.id, *keys[:1])
+        # an outcome not reported says so in its anchor: it sits beside the effect it qualifies
+        gap = [self.option("finding")] if self.gap() else []
+        anchor = self.stable_anchor(f"cm-{self.kind}", condition, level.id, *gap, *keys[:1])
         node = cm_effect(
             "", ids=[anchor], classes=["cm-effect", f"cm-{self.kind}"],
             kind=self.kind, condition=condition, outcomes=list(outcomes), level=level.id,

@@ -150,7 +150,7 @@ class CondMechDomain(Domain):
         "refs": {},  # docname -> set[(kind, id)] whose names the page shows (roles, link headers)
         "cites": {},  # docname -> frozenset of the citation keys its cite roles name
     }
-    data_version = 5
+    data_version = 6
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
