@@ -1,11 +1,12 @@
-"""Phones and tablets: every HTML page at 390x844 and 800x1000 CSS px, with touch.
+"""Phones and tablets: every HTML page at 390x844 and 800x1000 CSS px, with touch, and at 320 px.
 
 On each page and screen: the page does not scroll sideways; every tap target outside
 running text is at least 24 x 24 px or has room around it (WCAG 2.2 success criterion
 2.5.8, with its inline and spacing exceptions); tapping the visible menu button opens the
 navigation dialog of pydata-sphinx-theme, whose targets pass the same test; and tapping
 a link in it loads that page. Once per screen, the search button is tapped and a word
-typed: the box's magnifier must not cover the typed text. Pages are served on 127.0.0.1
+typed: the box's magnifier must not cover the typed text. At 320 CSS px wide (WCAG 1.4.10,
+reflow: 1280 px zoomed to 400 %), no page scrolls sideways. Pages are served on 127.0.0.1
 and loaded in Debian's headless Chromium with Playwright's touch and mobile emulation.
 """
 
@@ -18,6 +19,8 @@ from checks.browser import chromium, serve
 
 #: Name, width and height in CSS px: a phone held upright, and a small tablet.
 SCREENS = (("phone", 390, 844), ("tablet", 800, 1000))
+#: Width and height in CSS px at which every page must reflow without sideways scrolling (WCAG 1.4.10).
+REFLOW = (320, 640)
 #: Least width and height of a tap target (WCAG 2.5.8), and the spacing circle's diameter.
 MIN_TARGET = 24
 MENU_BUTTON = ".primary-toggle"
@@ -150,7 +153,26 @@ def audit(browser: Browser, base: str, pages: list[str]) -> tuple[int, list[str]
         tab.goto(base + pages[0], wait_until="load")
         problems += search_problems(tab, f"{name} {pages[0]}")
         context.close()
-    return measured, problems
+    return measured, problems + reflow_problems(browser, base, pages)
+
+
+def reflow_problems(browser: Browser, base: str, pages: list[str]) -> list[str]:
+    """Every page at the reflow width: a problem for each that scrolls sideways."""
+    width, height = REFLOW
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    problems = []
+    for page in pages:
+        tab.goto(base + page, wait_until="load")
+        scroll_width, client_width = tab.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll_width > client_width:
+            problems.append(
+                f"{width}px {page}: the page scrolls sideways ({scroll_width}px wide on a {client_width}px screen)"
+            )
+    context.close()
+    return problems
 
 
 def check(book: Book) -> bool:
@@ -158,7 +180,7 @@ def check(book: Book) -> bool:
     pages = book.urls()
     with serve(book.html) as base, chromium() as browser:
         measured, problems = audit(browser, base, pages)
-    screens = ", ".join(f"{name} {width}x{height}" for name, width, height in SCREENS)
+    screens = ", ".join(f"{name} {width}x{height}" for name, width, height in SCREENS) + f"; reflow at {REFLOW[0]} px"
     figures = (
         f"{len(pages)} pages x {len(SCREENS)} screens ({screens}, touch): {measured} tap targets measured, "
         f"menu tapped open and a menu link followed on each, search box typed in; {len(problems)} problems"

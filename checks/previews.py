@@ -34,8 +34,8 @@ POPUP = ".preview-popup"
 TIMEOUT_MS = 5000
 #: What Tab stops on (visible and enabled), as in checks/phone.py.
 FOCUSABLE = """() => [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, '
-  + 'summary, [tabindex]:not([tabindex="-1"])')].filter(e => !e.disabled && e.checkVisibility({visibilityProperty: true})
-  && !e.closest('details:not([open]) > :not(summary)')).length"""
+  + 'summary, [tabindex]:not([tabindex="-1"])')].filter(e => !e.disabled
+  && e.checkVisibility({visibilityProperty: true}) && !e.closest('details:not([open]) > :not(summary)')).length"""
 #: Most Tab presses to try before giving up on reaching the end of the page.
 MAX_PRESSES = 2000
 

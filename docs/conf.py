@@ -39,6 +39,7 @@ extensions = [
     "epub_a11y",
     "chapterrefs",
     "previews",
+    "searchscope",
     "descriptions",
     "citebook",
     "sphinxext.opengraph",
@@ -84,6 +85,9 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+# The contributor guide stays out of the reader's search results (docs/_ext/searchscope.py).
+search_exclude_patterns = ["contributing/*"]
+html_favicon = "_static/favicon.svg"  # a cell (browsers asked for a missing favicon.ico)
 # The visible sidebar buttons do nothing with these theme versions: see the file.
 html_js_files = ["sidebar-toggle.js"]
 html_last_updated_fmt = "%d %B %Y"
@@ -108,6 +112,9 @@ html_theme_options = {
     "collapse_navbar": True,
     # Results under the search box while the reader types (pydata-sphinx-theme).
     "search_as_you_type": True,
+    # One search box: the sidebar's (and the toolbar's button on phones). pydata-sphinx-theme
+    # would add another in a header bar, which is otherwise empty (an empty strip on phones).
+    "navbar_persistent": [],
 }
 # -- Findability: link previews, sitemap, 404 page, redirects -----------------------
 # The published address, from CITATION.cff: canonical links, Open Graph URLs, sitemap.
@@ -223,7 +230,8 @@ epub_scheme = "uuid"
 epub_theme = "epub"
 epub_cover = ("_static/cover.png", "")
 epub_show_urls = "footnote"
-epub_exclude_files = ["search.html", "_static/condmech.css.map"]
+# The website's stylesheet and icon are no part of the e-book (its pages link book-epub.css).
+epub_exclude_files = ["search.html", "_static/condmech.css.map", "_static/book.css", "_static/favicon.svg"]
 # Not "epub.css": that is the epub theme's own stylesheet, which a file of the same name
 # would replace (tables without borders, plain box titles) and link twice.
 epub_css_files = ["book-epub.css"]

@@ -472,6 +472,16 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
     assert narrow["display"] == "block" and narrow["capRight"] <= narrow["view"], narrow
 
 
+def test_search_leaves_out_the_contributor_guide(book: Book) -> None:
+    """Readers' search results hold no contributor page (searchscope.py); reader pages keep their titles."""
+    text = (book.html / "searchindex.js").read_text("utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    titles = dict(zip(index["docnames"], index["titles"], strict=True))
+    assert titles["conditions/osteoarthritis"] and titles["contributing/style-guide"] == ""
+    assert not index["terms"].get("benchmark")  # a word of the contributor guide only
+    assert index["terms"]["osteoarthr"]
+
+
 def test_epub_keeps_the_theme_stylesheet(book: Book) -> None:
     """The book's EPUB CSS has its own name, so the epub theme's ``epub.css`` (table borders, box titles) stays."""
     with zipfile.ZipFile(book.epub) as epub:

@@ -416,6 +416,16 @@ def test_phone_layout_sideways_scroll_and_small_targets(tmp_path: Path, phone_ta
     ]
 
 
+def test_reflow_at_320_fails_a_page_that_fits_390_only(tmp_path: Path, browser: Browser) -> None:
+    site = write(tmp_path, {
+        "fits.html": PHONE_PAGE.format("<h1>Short words wrap on any screen, however many there are</h1>"),
+        "wide.html": PHONE_PAGE.format('<div style="width: 350px">fits 390 px, not 320 px</div>'),
+    })  # fmt: skip
+    with serve(site) as base:
+        problems = phone.reflow_problems(browser, base, ["fits.html", "wide.html"])
+    assert problems == ["320px wide.html: the page scrolls sideways (358px wide on a 320px screen)"]
+
+
 @pytest.mark.parametrize(("wired", "link", "expected"), [
     (0, "next.html", ["p.html: tapping the menu button does not open the menu"]),
     (1, "missing.html", ["p.html: the menu link 'missing.html' gives 404"]),
