@@ -188,10 +188,12 @@ latex_elements = {
 % chapter 4): Sphinx starts each included document with \sphinxstepscope.
 \g@addto@macro\sphinxstepscope{\clearpage}
 % A heading keeps a few lines of its text below it: none is stranded at a page foot
-% (Sphinx's boxes and tables after a heading would let it).
-\AtBeginDocument{\pretocmd{\section}{\needspace{6\baselineskip}}{}{}%
-  \pretocmd{\subsection}{\needspace{5\baselineskip}}{}{}%
-  \pretocmd{\subsubsection}{\needspace{4\baselineskip}}{}{}}
+% (Sphinx's boxes and tables after a heading would let it). Not right after another
+% heading (\if@nobreak): LaTeX keeps the two together, and room for both was asked first.
+\newcommand{\bookheadingspace}[1]{\if@nobreak\else\needspace{#1\baselineskip}\fi}
+\AtBeginDocument{\pretocmd{\section}{\bookheadingspace{8}}{}{}%
+  \pretocmd{\subsection}{\bookheadingspace{7}}{}{}%
+  \pretocmd{\subsubsection}{\bookheadingspace{4}}{}{}}
 % h3 (subsubsection) in black, so that it does not look like an h2 (subsection) in blue.
 \titleformat{\subsubsection}{\normalsize\py@HeaderFamily}{\thesubsubsection}{0.5em}{}
 % A box that must not split across pages (the condition chapters' key messages).
