@@ -99,7 +99,13 @@ def test_export_carries_effects_harms_statuses_and_reviews(export):
     assert "finding" not in harm and "outcomes" not in harm
     assert [c["id"] for c in export["certainties"]] == ["not-rated", "very-low", "low", "moderate", "high"]
     (status,) = export["statuses"]
-    assert (status["as_of"], status["approved"]) == ("2026-11-01", ["Elsewhere, 2012: a test product"])
+    assert (status["as_of"], status["approved"]) == ("2026-11-01", [])
+    (approval,) = export["approvals"]
+    assert (approval["jurisdiction"], approval["date"], approval["kind"], approval["source"]) == (
+        "Elsewhere", "2012-01", ["conditional", "time-limited"], "maker",
+    )  # fmt: skip
+    assert (approval["covers"], approval["not_for"]) == ("the worst knee defects", "knee pain in general")
+    assert [(c["id"], c["extent"]) for c in export["checks"]] == [("home", "all"), ("away", "none")]
     assert export["reviews"] == [{"docname": "clinical", "reviewed": "2026-11-01", "url": "clinical.html"}]
     assert {link["measured"] for link in export["links"]} == {"the mechanism in the test study"}
 
@@ -107,14 +113,17 @@ def test_export_carries_effects_harms_statuses_and_reviews(export):
 def test_csv_has_one_row_per_declaration(build_root, export):
     rows = list(csv.DictReader(io.StringIO(build_root("basic", "html").read(CSV))))
     kinds = [row["kind"] for row in rows]
-    assert kinds == ["mechanism"] * len(export["links"]) + ["effect", "harm", "status"]
+    assert kinds == ["mechanism"] * len(export["links"]) + ["effect", "harm", "status", "approval"]
     assert rows[0].keys() == {
         "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
-        "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "citations",
-        "note", "url",
+        "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "jurisdiction",
+        "product", "date", "covers", "not_for", "approval_kind", "source", "citations", "note", "url",
     }  # fmt: skip
-    assert rows[-3]["outcomes"] == "pain function" and rows[-3]["mechanism"] == ""
-    assert (rows[-1]["as_of"], rows[-1]["approved"]) == ("2026-11-01", "Elsewhere, 2012: a test product")
+    assert rows[-4]["outcomes"] == "pain function" and rows[-4]["mechanism"] == ""
+    assert (rows[-2]["as_of"], rows[-2]["approved"]) == ("2026-11-01", "")
+    assert (rows[-1]["jurisdiction"], rows[-1]["approval_kind"], rows[-1]["not_for"]) == (
+        "Elsewhere", "conditional time-limited", "knee pain in general",
+    )  # fmt: skip
     rows = rows[: len(export["links"])]
     assert {row["condition_name"] for row in rows} == {"Knee osteoarthritis", "Schmerz – Gelenkarthrose ü"}
     assert {row["citations"] for row in rows} >= {"gamma2021 alpha2020", "delta2022"}

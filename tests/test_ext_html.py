@@ -263,12 +263,26 @@ def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
     assert "This comes from a randomised trial." in messages  # one source: singular
     assert "Swelling of the knee in 2 of 10 people. Very low certainty, as rated in a review" in messages
     assert "Side effects were reported in" not in messages
-    assert "Not approved in the test country (as of 1 November 2026)." in messages
+    assert (
+        "No approval found for this in the test country; one narrow approval elsewhere, in Elsewhere "
+        "(as of 1 November 2026). We could not check approvals in the far country." in messages
+    )
+    assert "a conditional, time-limited approval of Testcel (donor cells) for the worst knee defects." in messages
+    assert "Not for knee pain in general. Source: the maker's statement. One small study." in messages
     assert box.find(".//a[@href='table.html#cm-row-knee-oa']") is not None
     row = next(tr for tr in built.html("table.html").iter("tr") if tr.find(".//*[@id='cm-row-knee-oa']") is not None)
     assert "Results for pain and function were mixed. ⊕⊕◯◯ Low certainty (editors' judgement)" in text(row)
     assert "Evidence: a randomised trial." in text(row)  # the same answer and level in the table row
     assert "●" not in text(row)
+    approved = text(row)  # the approval's limits are visible in the cell, not only in its details
+    assert (
+        "Elsewhere, January 2012 (the maker's statement): a conditional, time-limited approval of Testcel" in approved
+    )
+    assert "Not for knee pain in general." in approved
+    table = built.html("table.html")
+    where = text(first(table, ".//p", "cm-checked-summary"))  # where we looked: once per table
+    assert where.startswith("Where we looked for approvals (as of 1 November 2026): The test country: any approval")
+    assert "The far country: not checked (no list was available)." in where
 
 
 def test_overview_cells_keep_details_one_click_away(build_root):

@@ -92,6 +92,14 @@ def remove_harm(src: Path) -> None:
     edit(src / "ch1.md", text[text.index(":::{cm:harm}") :], "No harm any more.\n")
 
 
+def change_approval(src: Path) -> None:
+    edit(src / "ch2.md", ":not-for: knee pain in general", ":not-for: knee pain or arthritis in general")
+
+
+def change_checked(src: Path) -> None:
+    edit(src / "ch2.md", ":extent: all", ":extent: none")
+
+
 def change_certainty(src: Path) -> None:
     edit(src / "ch1.md", ":certainty: low\n:rated-by: editors", ":certainty: moderate\n:rated-by: gamma2021")
 
@@ -134,6 +142,8 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], set[str], set[str]]] = {
     "add-effect": (add_effect, {"ch4", "table", "keys", "bibliography"}, {"ch1", "ref"}),
     "change-status": (change_status, {"ch2", "table", "keys"}, {"ch1", "ref", "bibliography"}),
     "remove-harm": (remove_harm, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
+    "change-approval": (change_approval, {"ch2", "table", "keys"}, {"ch1", "ref", "bibliography"}),
+    "change-checked": (change_checked, {"ch2", "table", "keys"}, {"ch1", "ref", "bibliography"}),
     "change-certainty": (change_certainty, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
     "change-seen": (change_seen, {"ch1", "table", "keys"}, {"ch2", "ref", "bibliography"}),
     "change-review-date": (change_review_date, {"ch1"}, {"table", "keys", "ref", "ch2"}),

@@ -76,6 +76,21 @@ def effect(**changes: str) -> dict[str, str]:
     return {key: value for key, value in {**EFFECT, **changes}.items() if value}
 
 
+APPROVAL = {
+    "condition": "knee", "jurisdiction": "Korea", "product": "Testcel", "date": "2012-01", "covers": "defects",
+    "not_for": "pain", "kind": "full", "source": "maker", "cite": "alpha2020",
+}  # fmt: skip
+CHECKED = {"name": "the test country", "extent": "all", "how": "its list", "as_of": "2026-11-01", "cite": "alpha2020"}
+
+
+def approval(**changes: str) -> dict[str, str]:
+    return {key: value for key, value in {**APPROVAL, **changes}.items() if value}
+
+
+def checked(**changes: str) -> dict[str, str]:
+    return {key: value for key, value in {**CHECKED, **changes}.items() if value}
+
+
 def harm(**changes: str) -> dict[str, str]:
     return {key: value for key, value in {**HARM, **changes}.items() if value}
 
@@ -152,6 +167,34 @@ CASES = {
     ),
     "harm-without-seen": ("case.md", myst("harm", **harm(seen="", certainty="")), "condmech.deprecated", 3),
     "harm-seen-without-certainty": ("case.md", myst("harm", **harm(certainty="")), "condmech.missing_option", 3),
+    "approval-unknown-kind": (
+        "case.md",
+        myst("approval", **approval(kind="provisional")),
+        "condmech.invalid_option",
+        10,
+    ),
+    "approval-unknown-source": ("case.md", myst("approval", **approval(source="press")), "condmech.invalid_option", 11),
+    "approval-bad-date-rst": ("case.rst", rst("approval", **approval(date="Jan 2012")), "condmech.invalid_date", 8),
+    "approval-missing-covers": ("case.md", myst("approval", **approval(covers="")), "condmech.missing_option", 3),
+    "approval-unknown-condition": (
+        "case.md",
+        myst("approval", **approval(condition="nosuch")),
+        "condmech.unknown_id",
+        3,
+    ),
+    "checked-unknown-extent": (
+        "case.md",
+        myst("checked", "us", **checked(extent="some")),
+        "condmech.invalid_option",
+        5,
+    ),
+    "checked-bad-date": ("case.md", myst("checked", "us", **checked(as_of="2026-13-01")), "condmech.invalid_date", 7),
+    "status-approved-deprecated": (
+        "case.md",
+        myst("status", "knee", **status(approved="Korea, 2012: a product")),
+        "condmech.deprecated",
+        7,
+    ),
     "harm-missing-level": ("case.md", myst("harm", condition="knee", cite="alpha2020"), "condmech.missing_option", 3),
     "harm-id-with-space": (
         "case.md",

@@ -84,3 +84,59 @@ def test_harms_say_what_was_seen_and_no_data_is_not_no_harm() -> None:
     none = _box([])
     assert "No harm data in the studies this book cites. That does not mean it is safe." in none
     assert "none declared" not in none.lower()
+
+
+def _approval(jurisdiction="South Korea", not_for="knee pain in general", kinds=("full",), source="maker", **more):
+    from condmech.model import Approval
+
+    fields = dict(
+        condition="knee", jurisdiction=jurisdiction, product="Cartistem (donor cells)", date="2012-01",
+        covers="the most severe cartilage defects", not_for=not_for, kinds=kinds, source=source, note="",
+        citations=("k1",), docname="doc", anchor="a", line=1,
+    )  # fmt: skip
+    return Approval(**{**fields, **more})
+
+
+def _check(ident, name, extent):
+    from condmech.model import Check
+
+    return Check(ident, name, extent, "how", "2026-12-01", (), "doc", 1)
+
+
+def test_approvals_keep_their_limits_in_every_form() -> None:
+    from condmech import approvals
+
+    korea = _approval()
+    full = approvals.approval_text(korea)
+    assert full == (
+        "South Korea, January 2012: an approval of Cartistem (donor cells) for the most severe cartilage defects. "
+        "Not for knee pain in general. Source: the maker's statement."
+    )
+    short = approvals.approval_text(korea, short=True)
+    assert short.startswith("South Korea, January 2012 (the maker's statement): an approval of Cartistem for")
+    assert "Not for knee pain in general." in short  # shortened, but never without its limit
+    japan = _approval("Japan", "", ("conditional", "time-limited"), "news", date="2018-12")
+    assert "a conditional, time-limited approval" in approvals.approval_text(japan, short=True)
+
+
+def test_the_approved_answer_puts_the_readers_question_first() -> None:
+    from condmech import approvals
+
+    checks = [_check("us", "the US", "all"), _check("eu", "the EU", "none"), _check("uk", "the UK", "none"),
+              _check("kr", "South Korea", "named")]  # fmt: skip
+    assert approvals.headline([], checks) == "No approval found for this in the US"
+    one = approvals.headline([_approval()], checks)
+    assert one == "No approval found for this in the US; one narrow approval elsewhere, in South Korea"
+    two = approvals.headline([_approval(), _approval("India", not_for="")], checks)
+    assert two == "No approval found for this in the US; 2 approvals elsewhere, in South Korea and India"
+    assert approvals.not_checked(checks) == "We could not check approvals in the EU or the UK."
+    where = approvals.where_checked(checks)
+    assert where.startswith("The US: any approval; how.") and "South Korea: only the products this book names" in where
+
+
+def test_approval_dates() -> None:
+    from condmech import approvals
+
+    assert [approvals.parse_date(v) for v in ("2012", "2012-01", "2012-01-31")] == ["2012", "2012-01", "2012-01-31"]
+    assert [approvals.parse_date(v) for v in ("2012-13", "12-2012", "2012-02-30", "Jan 2012")] == [None] * 4
+    assert approvals.display_date("2018-12") == "December 2018"

@@ -77,7 +77,12 @@ class ScaleTables(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         cfg = get_config(self.config)
         levels = [
-            [[nodes.literal(lv.id, lv.id)], [nodes.Text(lv.label)], [nodes.Text(lv.description)]] for lv in cfg.levels
+            [
+                [nodes.literal(lv.id, lv.id)],
+                [nodes.Text(f"{lv.marker} {lv.label}".strip())],
+                [nodes.Text(lv.description)],
+            ]
+            for lv in cfg.levels
         ]
         findings = [[[nodes.literal(f.id, f.id)], [nodes.Text(f"{f.marker} {f.label}")]] for f in cfg.findings]
         findings += [

@@ -25,25 +25,25 @@ DEFAULT_LEVELS: list[dict[str, str]] = [
         "id": "preclinical",
         "label": "Laboratory/animal",
         "description": "Laboratory (cell culture) or animal studies only.",
-        "marker": "\u25cf\u25cb\u25cb\u25cb",
+        "marker": "",
     },
     {
         "id": "early-clinical",
         "label": "Early clinical",
         "description": "Case reports or series, single-arm, uncontrolled or phase I/II studies in people.",
-        "marker": "\u25cf\u25cf\u25cb\u25cb",
+        "marker": "",
     },
     {
         "id": "rct",
         "label": "Randomised trial",
         "description": "At least one randomised controlled trial.",
-        "marker": "\u25cf\u25cf\u25cf\u25cb",
+        "marker": "",
     },
     {
         "id": "systematic-review",
         "label": "Systematic review",
         "description": "A systematic review or meta-analysis of studies in people or animals.",
-        "marker": "\u25cf\u25cf\u25cf\u25cf",
+        "marker": "",
     },
 ]
 
@@ -187,7 +187,8 @@ class CmConfig:
         default=DEFAULT_LEVELS,
         rebuild="env",
         check=_levels,
-        help="The evidence scale, weakest first: a list of ``{id, label, description, marker}``.",
+        help="The evidence scale, weakest first: a list of ``{id, label, description, marker}`` (the default "
+        "markers are empty: a marker beside a study type reads as a rating; certainty has its own).",
     )
     findings: tuple[Finding, ...] = option(
         "cm_findings",

@@ -463,6 +463,7 @@ class KeyMessagesDirective(SummaryDirective):
 
 def register(app: Sphinx) -> None:
     """Register the directives in the ``cm`` domain."""
+    from .approvals import ApprovalDirective, CheckedDirective
     from .clinical import EffectDirective, HarmDirective
     from .review import ReviewedDirective
     from .status import StatusDirective
@@ -476,6 +477,8 @@ def register(app: Sphinx) -> None:
         ("effect", EffectDirective),
         ("harm", HarmDirective),
         ("status", StatusDirective),
+        ("approval", ApprovalDirective),
+        ("checked", CheckedDirective),
         ("reviewed", ReviewedDirective),
         ("key-messages", KeyMessagesDirective),
     ):

@@ -25,10 +25,24 @@ from sphinx.util.tags import Tags
 
 from . import citations, dates, matrix, overview
 from .config import get_config
-from .model import Assertion, Definition, Effect, Kind, Problem, Review, Status, TableRequest, facts_key
+from .model import (
+    Approval,
+    Assertion,
+    Check,
+    Definition,
+    Effect,
+    Kind,
+    Problem,
+    Review,
+    Status,
+    TableRequest,
+    facts_key,
+)  # fmt: skip
 from .nodes import (
+    cm_approval,
     cm_assertion,
     cm_changes,
+    cm_checked,
     cm_definition,
     cm_effect,
     cm_review,
@@ -44,14 +58,14 @@ ROLE_KINDS: dict[str, Kind] = {"cond": "condition", "mech": "mechanism"}
 Facts = tuple[tuple[Any, ...], ...]
 #: The parts of ``data`` that tables and key messages show (compared for change detection);
 #: lists of changes (``cm:changes``) show the review dates too, which are compared last.
-FACT_PARTS = ("definitions", "assertions", "effects", "statuses", "problems")
+FACT_PARTS = ("definitions", "assertions", "effects", "statuses", "problems", "approvals", "checks")
 DATED_PARTS = (*FACT_PARTS, "reviews")
 
 
 #: The nodes :meth:`CondMechDomain.process_doc` reads.
 COLLECTED = (
     cm_definition, cm_assertion, cm_effect, cm_status, cm_review, cm_unread, cm_table_placeholder, cm_changes,
-    addnodes.pending_xref,
+    cm_approval, cm_checked, addnodes.pending_xref,
 )  # fmt: skip
 
 
@@ -110,6 +124,21 @@ def _status(node: cm_status, docname: str) -> Status:
     )  # fmt: skip
 
 
+def _approval(node: cm_approval, docname: str) -> Approval:
+    return Approval(
+        node["condition"], node["jurisdiction"], node["product"], node["date"], node["covers"], node["not_for"],
+        tuple(node["kinds"]), node["source"], node["note"], tuple(node["citations"]), docname, node["ids"][0],
+        node["line"], _only(node),
+    )  # fmt: skip
+
+
+def _check(node: cm_checked, docname: str) -> Check:
+    return Check(
+        node["cm_id"], node["name"], node["extent"], node["how"], node["as_of"], tuple(node["citations"]), docname,
+        node["line"], _only(node),
+    )  # fmt: skip
+
+
 class CmXRefRole(XRefRole):
     """``{cm:cond}`id``` / ``{cm:mech}`id```; the text defaults to the defined name."""
 
@@ -144,13 +173,15 @@ class CondMechDomain(Domain):
         "effects": {},  # docname -> list[Effect] (clinical effects and harms)
         "statuses": {},  # docname -> list[Status]
         "problems": {},  # docname -> list[Problem] (declarations that could not be recorded)
+        "approvals": {},  # docname -> list[Approval]
+        "checks": {},  # docname -> list[Check] (where the book looked for approvals)
         "reviews": {},  # docname -> list[Review]
         "tables": {},  # docname -> list[TableRequest]
         "changes": {},  # docname -> list of the snapshots its cm:changes lists compare with
         "refs": {},  # docname -> set[(kind, id)] whose names the page shows (roles, link headers)
         "cites": {},  # docname -> frozenset of the citation keys its cite roles name
     }
-    data_version = 6
+    data_version = 7
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
@@ -196,6 +227,8 @@ class CondMechDomain(Domain):
         effects: list[Effect] = []
         statuses: list[Status] = []
         problems: list[Problem] = []
+        approvals: list[Approval] = []
+        checks: list[Check] = []
         reviews: list[Review] = []
         tables: list[TableRequest] = []
         changes: list[str] = []
@@ -216,6 +249,11 @@ class CondMechDomain(Domain):
             elif isinstance(node, cm_status):
                 if node["recorded"]:
                     statuses.append(_status(node, docname))
+            elif isinstance(node, cm_approval):
+                approvals.append(_approval(node, docname))
+                refs.add(("condition", node["condition"]))
+            elif isinstance(node, cm_checked):
+                checks.append(_check(node, docname))
             elif isinstance(node, cm_unread):
                 if node.get("kind"):
                     problems.append(
@@ -237,6 +275,8 @@ class CondMechDomain(Domain):
             ("effects", effects),
             ("statuses", statuses),
             ("problems", problems),
+            ("approvals", approvals),
+            ("checks", checks),
             ("reviews", reviews),
             ("tables", tables),
             ("changes", changes),
@@ -265,7 +305,9 @@ class CondMechDomain(Domain):
             self._order = document_order(self.env)
         return self._order
 
-    def visible(self, item: Definition | Assertion | Effect | Status | Problem | TableRequest) -> bool:
+    def visible(
+        self, item: Definition | Assertion | Effect | Status | Problem | Approval | Check | TableRequest
+    ) -> bool:
         """Whether this builder shows *item*: no ``only`` around it excludes it."""
         only = () if isinstance(item, TableRequest) else item.only  # a table request has no only
         if self.tags is None or not only:
@@ -305,6 +347,17 @@ class CondMechDomain(Domain):
     def problems(self) -> list[Problem]:
         """Every declaration that could not be recorded, by docname then line."""
         return list(self._all("problems"))
+
+    def approvals(self) -> list[Approval]:
+        """Every recorded approval, in book order."""
+        return list(self._all("approvals"))
+
+    def checks(self) -> list[Check]:
+        """Where the book looked for approvals: the first record per jurisdiction id, in book order."""
+        found: dict[str, Check] = {}
+        for check in self._all("checks"):
+            found.setdefault(check.id, check)
+        return list(found.values())
 
     def statuses(self) -> dict[str, Status]:
         """Condition id -> its status: the first by (docname, line)."""
@@ -452,9 +505,16 @@ class CondMechDomain(Domain):
         """Whether a table request has nothing to show: the rows it renders, so the two never disagree."""
         found = self.matrix(request.filters)
         if request.view in ("key-messages", "overview"):
-            rows = overview.build(found, self.effects(), self.statuses(), get_config(self.env.config))
+            rows = self.rows(found)
             return all(row.is_empty for row in rows)
         return found.is_empty
+
+    def rows(self, found: matrix.Matrix) -> list[overview.Row]:
+        """The overview rows of *found*: everything the book declares per condition (table and key messages)."""
+        cfg = get_config(self.env.config)
+        return overview.build(
+            found, self.effects(), self.statuses(), cfg, self.problems(), self.approvals(), self.checks()
+        )
 
     def _check_clinical(self) -> None:
         """Unknown conditions in effects, harms and statuses; a second status for a condition."""
@@ -480,6 +540,24 @@ class CondMechDomain(Domain):
                     f"line {winner.line}, is used",
                     "duplicate_status",
                     (status.docname, status.line),
+                )
+        for approval in self._all("approvals"):
+            if ("condition", approval.condition) not in self.winners:
+                hint = self.suggest("condition", approval.condition)
+                warn(
+                    f"unknown condition {approval.condition!r} in cm:approval{hint}",
+                    "unknown_id",
+                    (approval.docname, approval.line),
+                )
+        used = {check.id: check for check in self.checks()}
+        for check in self._all("checks"):
+            if used[check.id] is not check:
+                first_check = used[check.id]
+                warn(
+                    f"second cm:checked for {check.id!r}; the first, in {first_check.docname} line "
+                    f"{first_check.line}, is used",
+                    "duplicate_status",
+                    (check.docname, check.line),
                 )
 
     def _check_dates(self, months: int, required: tuple[str, ...]) -> None:

@@ -139,6 +139,38 @@ def data(builder: Builder) -> dict[str, Any]:
             for c in conditions
             if (st := statuses.get(c.id)) is not None
         ],
+        "approvals": [
+            {
+                "condition": a.condition,
+                "jurisdiction": a.jurisdiction,
+                "product": a.product,
+                "date": a.date,
+                "covers": a.covers,
+                "not_for": a.not_for,
+                "kind": list(a.kinds),
+                "source": a.source,
+                "note": a.note,
+                "citations": list(a.citations),
+                "docname": a.docname,
+                "line": a.line,
+                "url": _url(builder, a.docname, a.anchor),
+            }
+            for a in domain.approvals()
+            if a.condition in conditions_known
+        ],
+        "checks": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "extent": c.extent,
+                "how": c.how,
+                "as_of": c.as_of,
+                "citations": list(c.citations),
+                "docname": c.docname,
+                "line": c.line,
+            }
+            for c in domain.checks()
+        ],
         "reviews": [
             {"docname": docname, "reviewed": review.date, "url": builder.get_target_uri(docname)}
             for docname, review in domain.reviews()
@@ -164,8 +196,8 @@ def cell(value: str) -> str:
 #: effect, harm or status, and leaves the columns that do not apply to it empty.
 CSV_COLUMNS = (
     "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
-    "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "citations",
-    "note", "url",
+    "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "jurisdiction",
+    "product", "date", "covers", "not_for", "approval_kind", "source", "citations", "note", "url",
 )  # fmt: skip
 
 
@@ -177,6 +209,7 @@ def _csv_rows(payload: dict[str, Any]) -> list[dict[str, str]]:
         ("effect", payload["effects"]),
         ("harm", payload["harms"]),
         ("status", payload["statuses"]),
+        ("approval", payload["approvals"]),
     ):
         for record in records:
             row = {key: value for key, value in record.items() if isinstance(value, str) and key in CSV_COLUMNS}
@@ -185,6 +218,7 @@ def _csv_rows(payload: dict[str, Any]) -> list[dict[str, str]]:
                 row["mechanism_name"] = names[record["mechanism"]]
             row["outcomes"] = " ".join(record.get("outcomes", ()))
             row["approved"] = "; ".join(record.get("approved", ()))
+            row["approval_kind"] = " ".join(record.get("kind", ()))
             rows.append(row)
     return rows
 

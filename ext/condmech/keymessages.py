@@ -10,7 +10,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx import addnodes
 
-from . import certainty
+from . import approvals, certainty
 from .certainty import join as _join
 from .config import CmConfig
 from .model import Level, Problem
@@ -97,12 +97,17 @@ def _mechanisms(row: Row) -> str:
 
 
 def _status(row: Row) -> str:
-    if row.status is None:
+    """The reader's question first, what was not checked, then each approval with its limits."""
+    status = row.status
+    if status is None and not row.approvals:
         return "No approval status is recorded in this book."
-    text = f"{row.status.summary.rstrip('.')} ({as_of_text(row.status.as_of)})."
-    if row.status.approvals:
-        text += " Elsewhere: " + "; ".join(a.rstrip(".") for a in row.status.approvals) + "."
-    return text
+    lead = approvals.headline(row.approvals, row.checks) if row.checks or status is None else status.summary
+    when = f" ({as_of_text(status.as_of)})" if status is not None else ""
+    parts = [f"{lead[:1].upper()}{lead[1:].rstrip('.')}{when}.", approvals.not_checked(row.checks)]
+    parts.extend(approvals.approval_text(a) for a in row.approvals)
+    if status is not None and status.approvals:  # the deprecated one-line form
+        parts.append("Elsewhere: " + "; ".join(a.rstrip(".") for a in status.approvals) + ".")
+    return " ".join(part for part in parts if part)
 
 
 #: What the Harms answer says when no harm is declared: it cannot be read as "no harms".
@@ -151,9 +156,10 @@ def render_key_messages(
         _item("How might it work?", _mechanisms(row)),
         _item("Is it approved?", _status(row)),
     )
-    answered = (row.effect, row.harm, row.mechanisms, row.status)
-    for item, kind, answer in zip(items.children, ("effect", "harm", "link", "status"), answered, strict=True):
-        _mark_problems(item, row.problem(kind), not answer, docname)
+    answered = (row.effect, row.harm, row.mechanisms, row.status or row.approvals)
+    kinds = (("effect",), ("harm",), ("link",), ("status", "approval"))
+    for item, kind, answer in zip(items.children, kinds, answered, strict=True):
+        _mark_problems(item, tuple(p for k in kind for p in row.problem(k)), not answer, docname)
     box = nodes.admonition("", nodes.title("Key messages", "Key messages"), items, classes=["cm-key-messages"])
     if table is not None:
         text = "See this condition in the evidence table"

@@ -118,6 +118,44 @@ class Status(NamedTuple):
     only: tuple[str, ...] = ()
 
 
+class Approval(NamedTuple):
+    """A ``cm:approval``: one approval of one product for a condition, with exactly what it covers."""
+
+    condition: str
+    jurisdiction: str
+    product: str
+    #: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    date: str
+    covers: str
+    #: What it does not cover ('' when the source gives no limit).
+    not_for: str
+    #: ``full``, ``conditional``, ``time-limited`` (one or more, in that order).
+    kinds: tuple[str, ...]
+    #: The kind of source: ``regulator``, ``maker`` or ``news``.
+    source: str
+    note: str
+    citations: tuple[str, ...]
+    docname: str
+    anchor: str
+    line: int
+    only: tuple[str, ...] = ()
+
+
+class Check(NamedTuple):
+    """A ``cm:checked``: where the book looked for approvals, and how far (once per book, per jurisdiction)."""
+
+    id: str
+    name: str
+    #: ``all`` (any approval for the book's conditions), ``named`` (only the products named), ``none``.
+    extent: str
+    how: str
+    as_of: str
+    citations: tuple[str, ...]
+    docname: str
+    line: int
+    only: tuple[str, ...] = ()
+
+
 class Review(NamedTuple):
     """A ``cm:reviewed``: when a page was last reviewed (ISO date)."""
 

@@ -30,6 +30,14 @@ class cm_status(nodes.container):
     """The rendered body of a ``cm:status``."""
 
 
+class cm_approval(nodes.container):
+    """The rendered body of a ``cm:approval``."""
+
+
+class cm_checked(nodes.container):
+    """The rendered body of a ``cm:checked``."""
+
+
 class cm_unread(nodes.container):
     """A declaration that could not be recorded: its problem note and body (see :class:`~condmech.model.Problem`)."""
 
@@ -144,6 +152,8 @@ def register(app: Sphinx) -> None:
     app.add_node(cm_assertion, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_effect, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_status, latex=(visit_anchored_latex, depart_anchored_latex))
+    app.add_node(cm_approval, latex=(visit_anchored_latex, depart_anchored_latex))
+    app.add_node(cm_checked)
     app.add_node(cm_unread, latex=(visit_anchored_latex, depart_anchored_latex))
     app.add_node(cm_review)
     app.add_node(cm_details, html=(visit_details_html, depart_details_html))

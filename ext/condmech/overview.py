@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import certainty
 from .certainty import Certainty
 from .matrix import Cell, Matrix, strongest
-from .model import Definition, Effect, Finding, Level, Problem, Status
+from .model import Approval, Check, Definition, Effect, Finding, Level, Problem, Status
 
 if TYPE_CHECKING:
     from .config import CmConfig
@@ -66,12 +66,17 @@ class Row:
     def problem(self, kind: str) -> tuple[Problem, ...]:
         """The problems of declarations of *kind* (``effect``, ``harm``, ``link``, ``status``)."""
         return tuple(p for p in self.problems if p.kind == kind)
+
     #: Outcomes declared as not measured or not reported, in book order.
     gaps: tuple[Effect, ...] = ()
+    #: Approvals for this condition anywhere, in book order.
+    approvals: tuple[Approval, ...] = ()
+    #: Where the book looked for approvals (the same for every row; shown once per table).
+    checks: tuple[Check, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.effect or self.harm or self.mechanisms or self.status or self.gaps)
+        return not (self.effect or self.harm or self.mechanisms or self.status or self.gaps or self.approvals)
 
 
 def _answer(cfg: CmConfig, found: Sequence[Effect]) -> Answer | None:
@@ -96,6 +101,8 @@ def build(
     statuses: Mapping[str, Status],
     cfg: CmConfig,
     problems: Sequence[Problem] = (),
+    approvals: Sequence[Approval] = (),
+    checks: Sequence[Check] = (),
 ) -> list[Row]:
     """One row per condition of *matrix* (its filters apply), in its order.
 
@@ -116,6 +123,8 @@ def build(
                 statuses.get(condition.id),
                 unread,
                 tuple(e for e in mine if e.kind == "effect" and e.finding in certainty.GAPS),
+                tuple(a for a in approvals if a.condition == condition.id),
+                tuple(checks),
             )
         )
     return rows

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from docutils import nodes
 
-from . import certainty
+from . import approvals, certainty
 from .config import CmConfig
 from .keymessages import NO_HARM_DATA, plain_level, sentence
 from .model import Effect, Problem
@@ -34,10 +34,10 @@ from .status import as_of_text
 #: (header, width out of 100) of the answer columns; the condition column takes the rest (CONDITION_WIDTH),
 #: enough for "Osteoarthritis" on one line in the HTML text column at 1280 px.
 COLUMNS = (
-    ("Does it help? Effects measured in people", 23),
-    ("Harms", 20),
-    ("How might it work?", 19),
-    ("Approved?", 20),
+    ("Does it help? Effects measured in people", 22),
+    ("Harms", 18),
+    ("How might it work?", 17),
+    ("Approved?", 24),
 )
 CONDITION_WIDTH = 100 - sum(width for _, width in COLUMNS)
 
@@ -177,17 +177,28 @@ def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]
 
 
 def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list[nodes.Node]:
+    """The reader's question answered first, then every approval with its limits, visible without a click."""
     status = row.status
-    if status is None:
+    if status is None and not row.approvals:
         return [_none("not declared")]
-    summary: list[nodes.Node] = [nodes.Text(f"{status.summary.rstrip('.')}, {as_of_text(status.as_of)}")]
+    lead = approvals.headline(row.approvals, row.checks) if row.checks or status is None else status.summary
+    when = f", {as_of_text(status.as_of)}" if status is not None else ""
+    summary: list[nodes.Node] = [nodes.strong(lead, lead, classes=["cm-answer"]), nodes.Text(f"{when}.")]
+    result: list[nodes.Node] = []
     body: list[nodes.Node] = []
-    if status.approvals:
+    if status is not None and status.approvals:  # the deprecated one-line form
         body.extend(nodes.paragraph(a, a, classes=["cm-approval"]) for a in status.approvals)
-    cited = None if compact else _citations(status.citations, docname, known)  # the chapter cites them
+    for approval in row.approvals:
+        text = approvals.approval_text(approval, short=True)
+        result.append(nodes.paragraph(text, text, classes=["cm-approval"]))
+        full = approvals.approval_text(approval)
+        body.insert(0, nodes.paragraph(full, full))
+    keys = [*(status.citations if status else ()), *(k for a in row.approvals for k in a.citations)]
+    cited = None if compact else _citations(dict.fromkeys(keys), docname, known)  # the chapter cites them
     if cited is not None:
         body.append(cited)
-    return [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
+    head = [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
+    return [*head, *result]
 
 
 def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], docname: str) -> list[nodes.Node]:
@@ -201,12 +212,12 @@ def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], doc
 def _cells(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> tuple[list[nodes.Node], ...]:
     """The contents of a row's answer cells, in the order of :data:`COLUMNS`, each with its problems."""
     return tuple(
-        _with_problems(content, row.problem(kind), docname)
-        for kind, content in (
-            ("effect", _effect_cell(row, docname, cfg, known, compact)),
-            ("harm", _harm_cell(row, docname, cfg, known, compact)),
-            ("link", _mechanism_cell(row, docname, known)),
-            ("status", _status_cell(row, docname, known, compact)),
+        _with_problems(content, tuple(p for kind in kinds for p in row.problem(kind)), docname)
+        for kinds, content in (
+            (("effect",), _effect_cell(row, docname, cfg, known, compact)),
+            (("harm",), _harm_cell(row, docname, cfg, known, compact)),
+            (("link",), _mechanism_cell(row, docname, known)),
+            (("status", "approval"), _status_cell(row, docname, known, compact)),
         )
     )
 

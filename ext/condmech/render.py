@@ -32,13 +32,20 @@ def xref(role: str, target: str, docname: str, text: str, *, explicit: bool = Tr
 
 
 def level_node(level: Level, *, keep_together: bool = True) -> cm_level:
-    """The level in words. No marker: filled circles beside an answer read as a rating of the
-    treatment, and the type of study is not how sure the evidence is (see :mod:`condmech.certainty`).
+    """The level in words, after its marker if the book configures one.
 
-    *keep_together*: narrow table cells pass False, so that a label may break after a slash.
+    The default levels have none: filled circles beside an answer read as a rating of the
+    treatment, and the type of study is not how sure the evidence is (see :mod:`condmech.certainty`).
+    *keep_together*: a no-break space after a marker (narrow table cells pass False, and a
+    label may then break after a slash).
     """
+    node = cm_level("", "", classes=["cm-level", f"cm-level-{level.id}"])
     label = level.label if keep_together else level.label.replace("/", "/\u200b")
-    return cm_level(label, label, classes=["cm-level", f"cm-level-{level.id}"])
+    if level.marker:
+        node += nodes.inline(level.marker, level.marker, classes=["cm-marker"])
+        label = ("\u00a0" if keep_together else " ") + label
+    node += nodes.Text(label)
+    return node
 
 
 def finding_node(finding: Finding) -> nodes.inline:

@@ -12,6 +12,7 @@ from sphinx.util.typing import OptionSpec
 from . import dates
 from .directives import AnyOption, _CmDirective
 from .nodes import cm_status
+from .warnings import warn
 
 
 def as_of_text(as_of: str) -> str:
@@ -51,6 +52,14 @@ class StatusDirective(_CmDirective):
             return self.unread("cm-status", condition)
         summary = self.option("summary")
         approvals = [item.strip() for item in self.option("approved").split(";") if item.strip()]
+        if approvals:
+            warn(
+                "cm:status :approved: is deprecated: write each approval as a cm:approval with :condition:, "
+                ":jurisdiction:, :product:, :date:, :covers:, :not-for:, :kind: and :source:, so that its limits "
+                "reach the table and the Key messages",
+                "deprecated",
+                self.option_location("approved"),
+            )
         anchor = make_id(self.env, self.state.document, "cm-status", condition)
         node = cm_status(
             "", ids=[anchor], classes=["cm-status"], condition=condition, as_of=as_of, summary=summary,

@@ -14,14 +14,15 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
 
 from . import certainty, citations
+from .approvals import where_checked
 from .config import get_config
 from .domain import get_domain
 from .keymessages import render_key_messages
 from .model import TableRequest
 from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder
-from .overview import build as build_rows
 from .overview_table import render_overview, row_anchor
 from .render import assertion_header, effect_header, problem_marker, render, render_legend
+from .status import as_of_text
 from .warnings import WARNING_TYPE
 
 
@@ -48,7 +49,7 @@ class BuildTables(SphinxPostTransform):
             request = TableRequest.from_node(node, node["docname"])
             matrix = domain.matrix(request.filters)
             if request.view == "key-messages":
-                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg, domain.problems())
+                rows = domain.rows(matrix)
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
                 node["ids"] = []  # a box, not a numbered table: its reading-time id goes
                 boxes = [render_key_messages(row, cfg, request.docname, target, known) for row in rows]
@@ -60,11 +61,16 @@ class BuildTables(SphinxPostTransform):
             table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
             if request.view == "overview":
-                rows = build_rows(matrix, domain.effects(), domain.statuses(), cfg, domain.problems())
+                rows = domain.rows(matrix)
                 result = render_overview(
                     rows, cfg, caption, request.docname, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
                 )  # fmt: skip
+                checks = domain.checks()
+                if checks:  # where the book looked for approvals: once per table, not in every answer
+                    as_of = as_of_text(max(c.as_of for c in checks))
+                    text = f"Where we looked for approvals ({as_of}): {where_checked(checks)}"
+                    result.append(nodes.paragraph(text, text, classes=["cm-checked-summary"]))
             else:
                 result = render(request, matrix, cfg, caption, known, table_id)
             if request.view != "summary":

@@ -64,7 +64,8 @@ SUBTYPES: dict[Subtype, str] = {
     "empty_table": "A table or summary has nothing to show (after its filters).",
     "name_too_long": "A display name is longer than ``cm_max_name_length``; it is shortened in tables.",
     "deprecated": "Old syntax that still builds: a ``cm:link`` without ``:measured:``, a ``cm:effect`` without "
-    "``:certainty:``, a ``cm:harm`` without ``:seen:``. One warning per declaration; the message says what to write.",
+    "``:certainty:``, a ``cm:harm`` without ``:seen:``, a ``cm:status`` with ``:approved:``. One warning per "
+    "declaration; the message says what to write.",
     "unknown_outcome": "A ``cm:effect`` names no outcome, or one that is not in ``cm_outcomes``.",
     "invalid_date": "A date (``:as-of:``, ``cm:reviewed``) is not a real date written ``YYYY-MM-DD``.",
     "duplicate_status": "A condition has a second ``cm:status``, or a page a second ``cm:reviewed``; the first counts.",

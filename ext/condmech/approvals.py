@@ -1,0 +1,228 @@
+"""``cm:approval`` (one approval as a record, with its limits) and ``cm:checked`` (where the book looked).
+
+An approval says exactly what it covers and what it does not, what kind it is
+(full, conditional, time-limited) and what kind of source reports it (a
+regulator, the maker, a news report), so that the table and the Key messages can
+shorten it without dropping a limit. Where the book looked for approvals is data
+too, shown once per table rather than in every answer. The wording functions
+are pure, for the table, the Key messages and the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.typing import OptionSpec
+
+from . import dates
+from .certainty import join
+from .directives import CITE_SPLIT, AnyOption, _CmDirective
+from .model import Approval, Check
+from .nodes import cm_approval, cm_checked
+from .warnings import suggest
+
+#: ``:kind:`` values, in the order they are written.
+KINDS = {"full": "full", "conditional": "conditional", "time-limited": "time-limited"}
+#: ``:source:`` values and how the answer names them.
+SOURCES = {"regulator": "the regulator's record", "maker": "the maker's statement", "news": "a news report"}
+#: ``:extent:`` values of ``cm:checked``.
+EXTENTS = ("all", "named", "none")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def parse_date(value: str) -> str | None:
+    """*value* if it is ``YYYY``, ``YYYY-MM`` or a real ``YYYY-MM-DD`` date, else None."""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return value if dates.parse(value) else None
+    if not (parts[0].isdigit() and len(parts[0]) == 4):
+        return None
+    if len(parts) == 2 and not (parts[1].isdigit() and 1 <= int(parts[1]) <= 12 and len(parts[1]) == 2):
+        return None
+    return value if len(parts) <= 2 else None
+
+
+def display_date(value: str) -> str:
+    """'January 2012' for ``2012-01`` (the day is left out: approvals are shown by month)."""
+    parts = value.split("-")
+    return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) > 1 else parts[0]
+
+
+def kind_words(approval: Approval) -> str:
+    """'a conditional, time-limited approval', or 'an approval' (a full one)."""
+    limited = [KINDS[k] for k in approval.kinds if k != "full"]
+    return f"a {', '.join(limited)} approval" if limited else "an approval"
+
+
+def approval_text(approval: Approval, *, short: bool = False) -> str:
+    """The approval in short sentences, never without its limits.
+
+    'South Korea, January 2012: an approval of Cartistem (donor cord-blood cells) for the most
+    severe knee cartilage defects. Not for knee pain in general. Source: the maker's statement.
+    <note>.' *short* (a table cell) names the product without its description, puts the kind
+    of source in brackets and leaves the note to the details; what it covers and does not
+    cover, and the kind of approval, are always there.
+    """
+    when = f", {display_date(approval.date)}" if approval.date else ""
+    source = SOURCES[approval.source]
+    if short:
+        product = approval.product.split(" (")[0].split(",")[0]
+        text = f"{approval.jurisdiction}{when} ({source}): {kind_words(approval)} of {product} "
+    else:
+        text = f"{approval.jurisdiction}{when}: {kind_words(approval)} of {approval.product} "
+    text += f"for {approval.covers.rstrip('.')}."
+    if approval.not_for:
+        text += f" Not for {approval.not_for.rstrip('.')}."
+    if short:
+        return text
+    text += f" Source: {source}."
+    if approval.note:
+        text += f" {approval.note[:1].upper()}{approval.note[1:].rstrip('.')}."
+    return text
+
+
+def headline(approvals: Sequence[Approval], checks: Sequence[Check]) -> str:
+    """The answer to "Is it approved?", the reader's question first.
+
+    'No approval found for this in the US; one narrow approval elsewhere, in Japan'. A
+    jurisdiction is named as "not approved" only when the book looked there for any
+    approval (``:extent: all``) and found none for this condition.
+    """
+    approved_in = {a.jurisdiction for a in approvals}
+    looked = [c.name for c in checks if c.extent == "all" and c.name not in approved_in]
+    parts = [f"No approval found for this in {join(looked)}"] if looked else []
+    places = list(dict.fromkeys(a.jurisdiction for a in approvals))
+    if approvals:
+        narrow = "narrow " if all(a.not_for for a in approvals) else ""
+        count = f"one {narrow}approval" if len(approvals) == 1 else f"{len(approvals)} {narrow}approvals"
+        parts.append(f"{count} elsewhere, in {join(places)}" if looked else f"{count}, in {join(places)}")
+    if not parts:
+        return "No approval found in the sources this book checked"
+    return "; ".join(parts)
+
+
+def not_checked(checks: Sequence[Check]) -> str:
+    """'We could not check approvals in the EU or the UK.' ('' when every jurisdiction was checked)."""
+    names = [c.name for c in checks if c.extent == "none"]
+    if not names:
+        return ""
+    return f"We could not check approvals in {join(names).replace(' and ', ' or ')}."
+
+
+def where_checked(checks: Sequence[Check]) -> str:
+    """One sentence per jurisdiction: where the book looked for approvals, and how far."""
+    sentences = []
+    for check in checks:
+        if check.extent == "none":
+            sentences.append(f"{check.name[:1].upper()}{check.name[1:]}: not checked ({check.how.rstrip('.')}).")
+        else:
+            scope = "any approval" if check.extent == "all" else "only the products this book names"
+            sentences.append(f"{check.name[:1].upper()}{check.name[1:]}: {scope}; {check.how.rstrip('.')}.")
+    return " ".join(sentences)
+
+
+class ApprovalDirective(_CmDirective):
+    """One approval of one product for the condition named by ``:condition:``."""
+
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {
+            name: directives.unchanged
+            for name in (
+                "condition", "jurisdiction", "product", "date", "covers", "not-for", "kind", "source", "note", "cite",
+                "anchor",
+            )
+        }
+    )  # fmt: skip
+    required = ("condition", "jurisdiction", "product", "covers", "kind", "source")
+
+    def choice(self, name: str, known: Sequence[str]) -> bool:
+        """Whether each comma-separated value of option *name* is one of *known* (a warning if not)."""
+        for value in [v for v in CITE_SPLIT.split(self.option(name)) if v]:
+            if value not in known:
+                message = f"unknown :{name}: {value!r}{suggest(value, known, 'values')}"
+                self.warn(message, "invalid_option", self.option_location(name))
+                return False
+        return True
+
+    def run(self) -> list[nodes.Node]:
+        misspelt = self.check_options()
+        recorded = self.has_required(self.required, misspelt)
+        condition = self.checked_id(self.option("condition"), "condition", "condition")
+        date = self.option("date")
+        if date and parse_date(date) is None:
+            message = f"invalid :date: {date!r}: write YYYY, YYYY-MM or YYYY-MM-DD"
+            self.warn(message, "invalid_date", self.option_location("date"))
+            recorded = False
+        recorded = self.choice("kind", list(KINDS)) and recorded
+        recorded = self.choice("source", list(SOURCES)) and recorded
+        keys = self.citations()
+        if not (recorded and condition):
+            return self.unread("cm-approval", condition)
+        kinds = tuple(k for k in KINDS if k in CITE_SPLIT.split(self.option("kind")))
+        approval = Approval(
+            condition, self.option("jurisdiction"), self.option("product"), date, self.option("covers"),
+            self.option("not-for"), kinds, self.option("source"), self.option("note"), tuple(keys),
+            "", "", self.lineno,
+        )  # fmt: skip
+        anchor = self.stable_anchor("cm-approval", condition, approval.jurisdiction, approval.product)
+        node = cm_approval(
+            "", ids=[anchor], classes=["cm-approval-record"], condition=condition, line=self.lineno, recorded=True,
+            jurisdiction=approval.jurisdiction, product=approval.product, date=date, covers=approval.covers,
+            not_for=approval.not_for, kinds=list(kinds), source=approval.source, note=approval.note, citations=keys,
+        )  # fmt: skip
+        self.set_source_info(node)
+        self.state.document.note_explicit_target(node)
+        node.extend(self.problem_marker())
+        text = approval_text(approval)
+        node += nodes.paragraph("", "", nodes.strong("Approval: ", "Approval: "), nodes.Text(text))
+        node.extend(self.body())
+        node.extend(self.sources(keys))
+        return [node]
+
+
+class CheckedDirective(_CmDirective):
+    """Where the book looked for approvals (the argument: a jurisdiction id), how far, and as of when."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[OptionSpec] = AnyOption(
+        {name: directives.unchanged for name in ("name", "extent", "how", "as-of", "cite")}
+    )
+
+    def run(self) -> list[nodes.Node]:
+        misspelt = self.check_options()
+        ident = self.argument_id("jurisdiction")
+        recorded = self.has_required(("name", "extent", "how", "as-of"), misspelt) and bool(ident)
+        extent = self.option("extent")
+        if extent and extent not in EXTENTS:
+            message = f"unknown :extent: {extent!r}{suggest(extent, EXTENTS, 'values')}"
+            self.warn(message, "invalid_option", self.option_location("extent"))
+            recorded = False
+        as_of = self.option("as-of")
+        if as_of and dates.parse(as_of) is None:
+            self.warn(
+                f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.option_location("as-of")
+            )
+            recorded = False
+        keys = self.citations()
+        if not recorded:
+            return self.unread("cm-checked")
+        check = Check(ident, self.option("name"), extent, self.option("how"), as_of, tuple(keys), "", self.lineno)
+        node = cm_checked(
+            "", classes=["cm-checked"], cm_id=ident, name=check.name, extent=extent, how=check.how, as_of=as_of,
+            citations=keys, line=self.lineno, recorded=True,
+        )  # fmt: skip
+        self.set_source_info(node)
+        node.extend(self.problem_marker())
+        node += nodes.paragraph("", where_checked([check]))
+        node.extend(self.body())
+        node.extend(self.sources(keys))
+        return [node]
