@@ -3,8 +3,9 @@
 On each page and screen: the page does not scroll sideways; every tap target outside
 running text is at least 24 x 24 px or has room around it (WCAG 2.2 success criterion
 2.5.8, with its inline and spacing exceptions); tapping the visible menu button opens the
-navigation dialog of pydata-sphinx-theme, whose targets pass the same test; and tapping
-a link in it loads that page. Once per screen, the search button is tapped and a word
+navigation dialog of pydata-sphinx-theme, whose targets pass the same test; tapping
+a link in it loads that page; and a table wider than the screen shows a cue (text above
+it, docs/_static/book.css) that it scrolls sideways. Once per screen, the search button is tapped and a word
 typed: the box's magnifier must not cover the typed text. At 320 CSS px wide (WCAG 1.4.10,
 reflow: 1280 px zoomed to 400 %), no page scrolls sideways. Pages are served on 127.0.0.1
 and loaded in Debian's headless Chromium with Playwright's touch and mobile emulation.
@@ -34,6 +35,10 @@ SEARCH_BOX = """() => {
   const start = input.getBoundingClientRect().left + input.clientLeft + parseFloat(getComputedStyle(input).paddingLeft);
   return [icon ? Math.round(icon.getBoundingClientRect().right) : 0, Math.round(start)];
 }"""
+#: The tables that scroll sideways without a visible cue (a ::before text on their scrolling box).
+UNCUED_TABLES = """() => [...document.querySelectorAll('.pst-scrollable-table-container')]
+  .filter(box => box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box, '::before').content === 'none')
+  .map(box => (box.querySelector('caption, th')?.textContent || 'a table').trim().slice(0, 40))"""
 #: Milliseconds to wait for the menu to open or a tapped link to load.
 WAIT = 5000
 #: Measures the layout in the browser: (scroll width, viewport width, targets, failing targets).
@@ -148,6 +153,8 @@ def audit(browser: Browser, base: str, pages: list[str]) -> tuple[int, list[str]
         for page in pages:
             tab.goto(base + page, wait_until="load")
             targets, found = layout_problems(tab, f"{name} {page}")
+            found += [f"{name} {page}: table {table!r} scrolls sideways with no cue"
+                      for table in tab.evaluate(UNCUED_TABLES)]  # fmt: skip
             measured += targets
             problems += found + menu_problems(tab, f"{name} {page}")
         tab.goto(base + pages[0], wait_until="load")

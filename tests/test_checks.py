@@ -416,6 +416,17 @@ def test_phone_layout_sideways_scroll_and_small_targets(tmp_path: Path, phone_ta
     ]
 
 
+def test_a_table_that_scrolls_sideways_needs_a_cue(tmp_path: Path, phone_tab: Page) -> None:
+    table = '<div class="pst-scrollable-table-container" style="overflow-x: auto"><table><tr><th>{}</th>'
+    table += '<td><div style="width: 600px">wide</div></td></tr></table></div>'
+    cue = "<style>.cued::before { content: 'Scroll sideways'; }</style>"
+    site = write(tmp_path, {"p.html": PHONE_PAGE.format(cue + table.format("Bare") + table.format("Cued").replace(
+        'class="pst-scrollable-table-container"', 'class="pst-scrollable-table-container cued"'))})  # fmt: skip
+    with serve(site) as base:
+        phone_tab.goto(base + "p.html")
+        assert phone_tab.evaluate(phone.UNCUED_TABLES) == ["Bare"]
+
+
 def test_reflow_at_320_fails_a_page_that_fits_390_only(tmp_path: Path, browser: Browser) -> None:
     site = write(tmp_path, {
         "fits.html": PHONE_PAGE.format("<h1>Short words wrap on any screen, however many there are</h1>"),
