@@ -45,6 +45,7 @@ STRIPPED = (
     ".cm-assertion-header, .cm-note, .cm-sources, .cm-definition-title",  # made from cm: directive options
     ".cm-legend, .cm-list-view, .cm-data-links",  # the condition-mechanism table's key, list form and data links
     ".cm-summary, .cm-level, .cm-finding",  # cm:summary lists, evidence level and finding labels
+    ".cm-changes li",  # cm:changes lines: made from the declarations' options of two editions
     ".admonition-title",  # box titles ("Important", "Note")
     ".toctree-wrapper",  # lists of chapter titles
     "dl.glossary > dt",  # glossary terms (their definitions are kept)

@@ -53,6 +53,15 @@ def test_stripped_text_never_reaches_the_count(site: Path) -> None:
         assert word not in text
 
 
+def test_change_lists_are_left_out_and_their_note_kept() -> None:
+    html = (
+        '<article><div class="cm-changes"><p class="cm-changes-note">A note is kept.</p>'
+        "<ul><li>Approved?: now recorded: No US approval found; EU and UK lists not checked</li></ul></div></article>"
+    )
+    article = readability.strip(readability.BeautifulSoup(html, "html.parser").article)
+    assert readability.prose(article) == "A note is kept."
+
+
 def test_sentence_end() -> None:
     assert readability.sentence_end("Questions like these:") == "Questions like these."
     assert readability.sentence_end("A heading-like item") == "A heading-like item."
