@@ -144,3 +144,10 @@ def test_incremental_build_follows_the_snapshot_the_evidence_and_review_dates(co
     # Each state equals a clean build.
     fresh = build(src)
     assert fresh.read("changes.html") == again.read("changes.html")
+
+
+def test_parallel_build_lists_the_same_changes(copy_root, build):
+    serial = build(copy_root("changes", "serial"))
+    parallel = build(copy_root("changes", "parallel"), parallel=2)
+    assert parallel.warnings == []
+    assert parallel.read("changes.html") == serial.read("changes.html")
