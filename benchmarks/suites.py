@@ -87,7 +87,7 @@ EDITS: dict[str, tuple[str, Callable[[str], str]]] = {
 }
 
 
-TABLE_CLASS = re.compile(r'class="[^"]*\bcm-(?:matrix|list-view|summary|overview|key-messages)\b')
+TABLE_CLASS = re.compile(r'class="[^"]*\bcm-(?:matrix|list-view|summary|overview|key-messages|changes)\b')
 BIBLIOGRAPHY_CLASS = re.compile(r'class="[^"]*\bcitation-list\b')
 CONDITION_ID = re.compile(r'id="(cm-condition-[^"]+)"')
 
@@ -96,7 +96,7 @@ def expected_pages(html: Path, doctrees: Path, chapter: str) -> dict[str, dict[s
     """For each kind of edit, the pages an incremental rebuild may rewrite, from a clean build's output.
 
     ``core``: what the target names: the chapter; for a changed link, also the pages
-    showing a table or key messages; for a renamed condition, also the pages linking to it; for a new
+    showing a table, key messages or a list of changes (``cm:changes``); for a renamed condition, also the pages linking to it; for a new
     citation, also the bibliography pages. ``parents``: the pages whose toctree lists a
     core page (Sphinx rewrites them for any rewritten page).
     """
