@@ -1,8 +1,11 @@
 """``cm:changes``: the list of changes since an earlier edition, in every format, with bad input and rebuilds.
 
-The test project ``tests/roots/test-changes`` compares with ``_data/earlier.json``: since
-then the knee's effect went from early clinical to randomised trial, a link was removed,
-the status and review dates moved on, back pain is new and hip pain is gone.
+The test project ``tests/roots/test-changes`` compares with ``_data/earlier.json`` (a
+condmech/3 export, as the book writes): since then the knee's effect went from early
+clinical to randomised trial and from low to moderate certainty, its harm says more of what
+was seen, a link was removed, the status and review dates moved on, back pain is new and
+hip pain is gone. ``earlier-v2.json`` and ``earlier-v1.json`` are the same edition in the
+older schemas.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from conftest import first, select, text
 from sphinx.testing.util import etree_parse
 
 KNEE = [
-    "Does it help? (pain): evidence Early clinical → Randomised trial; finding supports → mixed or limited.",
+    "Does it help? (pain): evidence Early clinical → Randomised trial; finding supports → mixed or limited; "
+    "certainty low → moderate.",
+    "Harms: what was seen Knee swelling → Knee swelling in 1 of 5 people.",
     "How might it work? (Tissue regeneration): no longer listed: Randomised trial, mixed or limited.",
     "Approved?: approvals added: Elsewhere, 2012: a test product; checked on 1 November 2025 → 1 November 2026.",
     "Chapter reviewed: reviewed on 1 November 2025 → 1 November 2026.",
@@ -40,7 +45,7 @@ def test_html_lists_changes_per_condition_under_headings(build_root):
     headings = select(box, ".//h2", "rubric")
     assert [text(h) for h in headings] == ["Knee pain", "Back pain", "Hip pain"]
     lists = select(box, "./ul")
-    assert [text(li).strip() for li in select(lists[0], "./li")] == KNEE  # the harm's new wording is not listed
+    assert [text(li).strip() for li in select(lists[0], "./li")] == KNEE  # the harm's new note is not listed
     assert [text(li).strip() for li in select(lists[2], "./li")] == ["No longer in the book."]
     assert not select(box, ".//p", "cm-changes-note")  # same schema: nothing that could not be compared
 
@@ -66,16 +71,37 @@ def test_text_lists_the_changes(build_root):
     assert "* Does it help? (pain): evidence Early clinical → Randomised" in out
 
 
-def test_an_older_snapshot_says_what_could_not_be_compared(copy_root, build):
+@pytest.mark.parametrize(
+    ("snapshot", "notes", "expected"),
+    [
+        (
+            "earlier-v1",
+            [
+                "The earlier-v1 records did not include effects measured in people, harms, approval status or "
+                "chapter review dates. These are marked “now recorded”."
+            ],
+            "Does it help? (pain): now recorded: Randomised trial, mixed or limited, certainty moderate.",
+        ),
+        (
+            "earlier-v2",
+            [
+                "The earlier-v2 records did not give certainty, certainty rated by or what was seen. These are "
+                "marked “now given”."
+            ],
+            "Does it help? (pain): evidence Early clinical → Randomised trial; finding supports → mixed or limited; "
+            "certainty now given: moderate; certainty rated by now given: a cited review.",
+        ),
+    ],
+)
+def test_an_older_schema_says_what_could_not_be_compared(copy_root, build, snapshot, notes, expected):
     src = copy_root("changes")
-    (src / "changes.md").write_text("# What changed\n\n:::{cm:changes} _data/earlier-v1.json\n:::\n", encoding="utf-8")
+    page = f"# What changed\n\n:::{{cm:changes}} _data/{snapshot}.json\n:::\n"
+    (src / "changes.md").write_text(page, encoding="utf-8")
     built = build(src)
     assert built.warnings == []
-    notes = [text(p) for p in select(built.html("changes.html"), ".//p", "cm-changes-note")]
-    assert notes == [
-        "The earlier-v1 records did not include effects measured in people, harms, approval status or chapter "
-        "review dates. These are marked “now recorded”."
-    ]
+    box = first(built.html("changes.html"), ".//div", "cm-changes")
+    assert [text(p) for p in select(box, ".//p", "cm-changes-note")] == notes
+    assert text(select(box, "./ul/li")[0]).strip() == expected
 
 
 @pytest.mark.parametrize(
@@ -127,7 +153,9 @@ def test_incremental_build_follows_the_snapshot_the_evidence_and_review_dates(co
     touch(knee)
     again = build(src, freshenv=False)
     assert "changes" in again.app.cm_test_written
-    assert "Does it help? (pain): now recorded: Systematic review, mixed or limited." in again.read("changes.html")
+    assert "Does it help? (pain): now recorded: Systematic review, mixed or limited, certainty moderate." in (
+        again.read("changes.html")
+    )
     # 3. Only a review date changed: the list of changes is rewritten.
     reviewed = knee.read_text(encoding="utf-8").replace(":::{cm:reviewed} 2026-11-01", ":::{cm:reviewed} 2026-11-20")
     knee.write_text(reviewed, "utf-8")

@@ -1,8 +1,9 @@
 """The comparison of two exports (condmech.diff) and its command (python -m condmech diff), without Sphinx.
 
-Fixtures: ``tests/roots/test-changes/_data/earlier.json`` (a condmech/2 export of an
+Fixtures: ``tests/roots/test-changes/_data/earlier-v2.json`` (a condmech/2 export of an
 earlier edition of the test project), ``earlier-v1.json`` (the same edition as
-condmech/1), and the test project's current export written here as ``NOW`` below.
+condmech/1), and the test project's later export made from it here (:func:`now`);
+``condmech/3`` exports are made from these by :func:`v3`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def load(name: str) -> dict[str, Any]:
 
 def now() -> dict[str, Any]:
     """The test project's export as it builds today (knee changed, back new, hip gone)."""
-    data = copy.deepcopy(load("earlier.json"))
+    data = copy.deepcopy(load("earlier-v2.json"))
     data["conditions"] = [
         data["conditions"][0],
         {"docname": "back", "id": "back", "name": "Back pain", "plain": "Back pain", "short": "Back pain",
@@ -50,7 +51,7 @@ def sentences(comparison: Comparison, reader: bool = False) -> dict[str, list[st
 
 
 def test_added_removed_and_changed_records_per_condition():
-    found = sentences(compare(Export.from_data(load("earlier.json")), Export.from_data(now())))
+    found = sentences(compare(Export.from_data(load("earlier-v2.json")), Export.from_data(now())))
     assert found == {
         "Knee pain": [
             "Does it help? (pain): evidence Early clinical → Randomised trial; finding supports → mixed or limited.",
@@ -68,12 +69,12 @@ def test_added_removed_and_changed_records_per_condition():
 def test_the_reader_list_leaves_out_wording_and_counts_sources():
     new = now()
     new["effects"][0]["citations"].append("delta2022")
-    found = sentences(compare(Export.from_data(load("earlier.json")), Export.from_data(new)), reader=True)
+    found = sentences(compare(Export.from_data(load("earlier-v2.json")), Export.from_data(new)), reader=True)
     assert "Harms: note Swelling → Knee swelling." not in found["Knee pain"]
     assert found["Knee pain"][0].endswith("finding supports → mixed or limited; 1 new source.")
-    assert sentences(compare(Export.from_data(load("earlier.json")), Export.from_data(new)))["Knee pain"][0].endswith(
-        "; sources added: delta2022."
-    )
+    assert sentences(compare(Export.from_data(load("earlier-v2.json")), Export.from_data(new)))["Knee pain"][
+        0
+    ].endswith("; sources added: delta2022.")
 
 
 def test_identical_exports_have_no_change():
@@ -190,7 +191,7 @@ def test_a_kind_the_newer_export_lacks_is_named_not_listed_as_removed():
 def test_markdown_has_a_heading_per_condition_and_escapes_markup():
     new = now()
     new["conditions"][0]["name"] = "Knee <pain> *and* stiffness"
-    markdown = to_markdown(compare(Export.from_data(load("earlier.json")), Export.from_data(new)), "2026.11", "PR")
+    markdown = to_markdown(compare(Export.from_data(load("earlier-v2.json")), Export.from_data(new)), "2026.11", "PR")
     assert markdown.startswith("## What changed in the evidence: 2026.11 → PR\n")
     assert "### Knee \\<pain\\> \\*and\\* stiffness\n" in markdown
     assert (
@@ -218,7 +219,7 @@ def test_what_is_not_an_export_says_why(text, message):
 
 def test_the_command_prints_markdown(tmp_path, capsys):
     (tmp_path / "new.json").write_text(json.dumps(now()), encoding="utf-8")
-    status = main(["diff", str(DATA / "earlier.json"), str(tmp_path / "new.json"), "--old-label", "2026.11"])
+    status = main(["diff", str(DATA / "earlier-v2.json"), str(tmp_path / "new.json"), "--old-label", "2026.11"])
     assert status == 0
     out = capsys.readouterr().out
     assert out.startswith("## What changed in the evidence: 2026.11 → new.json\n")
@@ -227,15 +228,15 @@ def test_the_command_prints_markdown(tmp_path, capsys):
 
 def test_the_command_reports_an_unreadable_export(tmp_path, capsys):
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
-    assert main(["diff", str(tmp_path / "bad.json"), str(DATA / "earlier.json")]) == 2
+    assert main(["diff", str(tmp_path / "bad.json"), str(DATA / "earlier-v2.json")]) == 2
     assert capsys.readouterr().err.startswith(f"{tmp_path / 'bad.json'}: not valid JSON")
-    assert main(["diff", str(tmp_path / "missing.json"), str(DATA / "earlier.json")]) == 2
+    assert main(["diff", str(tmp_path / "missing.json"), str(DATA / "earlier-v2.json")]) == 2
     assert "cannot be read" in capsys.readouterr().err
 
 
 def test_python_m_condmech_runs():
     done = subprocess.run(
-        [sys.executable, "-m", "condmech", "diff", str(DATA / "earlier-v1.json"), str(DATA / "earlier.json")],
+        [sys.executable, "-m", "condmech", "diff", str(DATA / "earlier-v1.json"), str(DATA / "earlier-v2.json")],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "### Knee pain" in done.stdout
