@@ -41,6 +41,11 @@ FINDINGS = ("positive", "mixed", "negative")
 CERTAINTIES = ("high", "moderate", "low", "very-low", "not-rated")
 GAPS = ("not-reported", "not-measured")
 SEEN = ("Knee swelling in 1 of 4", "Pain for a few days", "Serious side effects were rare")
+#: Approvals: where, what kind, what they do not cover; where the book looked, and how far.
+PLACES = ("Korea", "Japan", "India")
+APPROVAL_KINDS = ("full", "conditional, time-limited")
+NOT_FOR = ("", "knee pain in general", "pain")
+EXTENTS = ("all", "named", "none")
 #: Keys the generated links cite; only some are in the .bib at any time.
 KEYS = ("alpha2020", "beta2019", "gamma2021", "delta2022")
 VIEWS = ("matrix", "overview", "transposed", "list")
@@ -146,6 +151,19 @@ class Book:
                     f":::{{cm:{item[0]}}}\n:condition: {cond}\n:level: {level}\n{option}\n{rated}"
                     f":cite: {', '.join(keys)}\n\nText {number}.\n:::\n"
                 )
+            elif item[0] == "approval":
+                cond, place, kind, not_for, keys = item[1:]
+                limit = f":not-for: {not_for}\n" if not_for else ""
+                parts.append(
+                    f":::{{cm:approval}}\n:condition: {cond}\n:jurisdiction: {place}\n:product: Cel {number}\n"
+                    f":kind: {kind}\n:covers: defects\n{limit}:source: maker\n:cite: {', '.join(keys)}\n:::\n"
+                )
+            elif item[0] == "checked":
+                ident, extent = item[1:]
+                parts.append(
+                    f":::{{cm:checked}} {ident}\n:name: {ident.upper()}\n:extent: {extent}\n:how: a list\n"
+                    ":as-of: 2026-11-01\n:cite: alpha2020\n:::\n"
+                )
             elif item[0] == "prose":
                 parts.append(item[1] + "\n")
             else:
@@ -200,6 +218,12 @@ def apply(book: Book, edit: Edit) -> None:
         if rated:
             index = rated[args[1] % len(rated)]
             items[index] = (*items[index][:4], args[2], args[3], items[index][6])
+    elif name == "limit" and docs:  # (chapter index, item index, text): what an approval does not cover
+        items = book.content.get(docs[args[0] % len(docs)], [])
+        found = [i for i, item in enumerate(items) if item[0] == "approval"]
+        if found:
+            index = found[args[1] % len(found)]
+            items[index] = (*items[index][:4], args[2], items[index][5])
     elif name == "see" and docs:  # (chapter index, item index, text): what a harm saw
         items = book.content.get(docs[args[0] % len(docs)], [])
         harms = [i for i, item in enumerate(items) if item[0] == "harm"]
@@ -248,7 +272,12 @@ def random_rating(rng: random.Random, keys: tuple[str, ...]) -> tuple[str, str]:
 
 def random_item(rng: random.Random) -> tuple[Any, ...]:
     kinds = ["def", "link", "link", "prose", "matrix"] if rng.random() < 0.1 else ["def", "link", "effect", "harm"]
-    kind = rng.choice(kinds)
+    kind = rng.choice([*kinds, "approval", "checked"] if rng.random() < 0.3 else kinds)
+    if kind == "approval":
+        keys = (rng.choice(KEYS),)
+        return (kind, rng.choice(CONDITIONS), rng.choice(PLACES), rng.choice(APPROVAL_KINDS), rng.choice(NOT_FOR), keys)
+    if kind == "checked":
+        return (kind, rng.choice(("us", "eu")), rng.choice(EXTENTS))
     if kind in ("effect", "harm"):
         keys = tuple(rng.sample(KEYS, rng.choice([1, 1, 2])))
         value = rng.choice(FINDINGS + GAPS if kind == "effect" else SEEN)
@@ -269,10 +298,10 @@ def random_item(rng: random.Random) -> tuple[Any, ...]:
 def random_edit(rng: random.Random) -> Edit:
     kind = rng.choices(
         [
-            "add", "remove", "change", "rate", "see", "new_doc", "delete_doc", "swap", "bib_add", "bib_remove",
-            "bib_year", "config", "view", "review", "status", "date",
+            "add", "remove", "change", "rate", "see", "limit", "new_doc", "delete_doc", "swap", "bib_add",
+            "bib_remove", "bib_year", "config", "view", "review", "status", "date",
         ],
-        weights=[4, 2, 2, 2, 1, 1, 1, 3, 2, 1, 2, 2, 2, 2, 1, 2],
+        weights=[4, 2, 2, 2, 1, 1, 1, 1, 3, 2, 1, 2, 2, 2, 2, 1, 2],
     )[0]  # fmt: skip
     n = rng.randrange(100)
     if kind == "add":
@@ -284,6 +313,8 @@ def random_edit(rng: random.Random) -> Edit:
         return ("change", n, rng.randrange(100), field_, value)
     if kind == "rate":
         return ("rate", n, rng.randrange(100), *random_rating(rng, (rng.choice(KEYS),)))
+    if kind == "limit":
+        return ("limit", n, rng.randrange(100), rng.choice(NOT_FOR))
     if kind == "see":
         return ("see", n, rng.randrange(100), rng.choice(SEEN))
     if kind == "new_doc":
@@ -417,6 +448,17 @@ REGRESSIONS: dict[str, tuple[list[Edit], int]] = {
             ("rate", 0, 0, "moderate", "alpha2020"),
             ("see", 1, 0, "Knee swelling in 1 of 4"),
             ("add", 2, 0, ("effect", "knee", "systematic-review", "not-reported", "not-rated", "", ("alpha2020",))),
+        ],
+        2,
+    ),
+    # issue 19: an approval's limit and where the book looked, changed on another page than the table's
+    "approval-limit-and-checked": (
+        [
+            ("add", 0, 0, ("approval", "knee", "Korea", "full", "pain", ("alpha2020",))),
+            ("add", 1, 0, ("checked", "us", "all")),
+            ("limit", 0, 0, "knee pain in general"),
+            ("add", 1, 0, ("checked", "eu", "none")),
+            ("remove", 1, 0),
         ],
         2,
     ),
