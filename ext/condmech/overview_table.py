@@ -191,8 +191,8 @@ def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list
     for approval in row.approvals:
         text = approvals.approval_text(approval, short=True)
         result.append(nodes.paragraph(text, text, classes=["cm-approval"]))
-        full = approvals.approval_text(approval)
-        body.insert(0, nodes.paragraph(full, full))
+    full = [approvals.approval_text(approval) for approval in row.approvals]  # in full, with notes and sources
+    body[0:0] = [nodes.paragraph(text, text) for text in full]
     keys = [*(status.citations if status else ()), *(k for a in row.approvals for k in a.citations)]
     cited = None if compact else _citations(dict.fromkeys(keys), docname, known)  # the chapter cites them
     if cited is not None:
