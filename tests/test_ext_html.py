@@ -280,8 +280,9 @@ def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
     )
     assert "Not for knee pain in general." in approved
     table = built.html("table.html")
-    where = text(first(table, ".//p", "cm-checked-summary"))  # where we looked: once per table
+    where = " ".join(text(first(table, ".//div", "cm-checked-summary")).split())  # where we looked: once per table
     assert where.startswith("Where we looked for approvals (as of 1 November 2026): The test country: any approval")
+    assert len(select(table, ".//div", "cm-checked-summary")) == 1
     assert "The far country: not checked (no list was available)." in where
 
 

@@ -116,6 +116,11 @@ def not_checked(checks: Sequence[Check]) -> str:
 
 
 def where_checked(checks: Sequence[Check]) -> str:
+    """Where the book looked for approvals, and how far, in one run of sentences."""
+    return " ".join(checked_sentences(checks))
+
+
+def checked_sentences(checks: Sequence[Check]) -> list[str]:
     """One sentence per jurisdiction: where the book looked for approvals, and how far."""
     sentences = []
     for check in checks:
@@ -124,7 +129,7 @@ def where_checked(checks: Sequence[Check]) -> str:
         else:
             scope = "any approval" if check.extent == "all" else "only the products this book names"
             sentences.append(f"{check.name[:1].upper()}{check.name[1:]}: {scope}; {check.how.rstrip('.')}.")
-    return " ".join(sentences)
+    return sentences
 
 
 class ApprovalDirective(_CmDirective):

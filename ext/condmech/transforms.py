@@ -14,7 +14,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
 
 from . import certainty, citations
-from .approvals import where_checked
+from .approvals import checked_sentences
 from .config import get_config
 from .domain import get_domain
 from .keymessages import render_key_messages
@@ -69,8 +69,11 @@ class BuildTables(SphinxPostTransform):
                 checks = domain.checks()
                 if checks:  # where the book looked for approvals: once per table, not in every answer
                     as_of = as_of_text(max(c.as_of for c in checks))
-                    text = f"Where we looked for approvals ({as_of}): {where_checked(checks)}"
-                    result.append(nodes.paragraph(text, text, classes=["cm-checked-summary"]))
+                    lead = f"Where we looked for approvals ({as_of}):"
+                    items = [nodes.list_item("", nodes.paragraph(s, s)) for s in checked_sentences(checks)]
+                    box = nodes.container("", nodes.paragraph(lead, lead), nodes.bullet_list("", *items))
+                    box["classes"] = ["cm-checked-summary"]
+                    result.append(box)
             else:
                 result = render(request, matrix, cfg, caption, known, table_id)
             if request.view != "summary":
