@@ -24,7 +24,9 @@ KNEE = [
     "certainty low → moderate.",
     "Harms: what was seen Knee swelling → Knee swelling in 1 of 5 people.",
     "How might it work? (Tissue regeneration): no longer listed: Randomised trial, mixed or limited.",
-    "Approved?: approvals added: Elsewhere, 2012: a test product; checked on 1 November 2025 → 1 November 2026.",
+    "Approved?: checked on 1 November 2025 → 1 November 2026.",
+    "Approved? (Elsewhere, a test product): new: full approval; January 2012; covers: cartilage defects; "
+    "not for: knee pain in general; source: the maker's statement.",
     "Chapter reviewed: reviewed on 1 November 2025 → 1 November 2026.",
 ]
 
@@ -77,16 +79,17 @@ def test_text_lists_the_changes(build_root):
         (
             "earlier-v1",
             [
-                "The earlier-v1 records did not include effects measured in people, harms, approval status or "
-                "chapter review dates. These are marked “now recorded”."
+                "The earlier-v1 records did not include effects measured in people, harms, approval status, "
+                "individual approvals or chapter review dates. These are marked “now recorded”."
             ],
             "Does it help? (pain): now recorded: Randomised trial, mixed or limited, certainty moderate.",
         ),
         (
             "earlier-v2",
             [
+                "The earlier-v2 records did not include individual approvals. These are marked “now recorded”.",
                 "The earlier-v2 records did not give certainty, certainty rated by or what was seen. These are "
-                "marked “now given”."
+                "marked “now given”.",
             ],
             "Does it help? (pain): evidence Early clinical → Randomised trial; finding supports → mixed or limited; "
             "certainty now given: moderate; certainty rated by now given: a cited review.",

@@ -155,13 +155,26 @@ def test_a_later_schema_compares_to_an_earlier_one_field_by_field():
     ]
 
 
-def test_a_kind_a_later_schema_adds_is_compared_generically():
+APPROVAL = {
+    "condition": "knee", "jurisdiction": "South Korea", "product": "Test cells", "date": "2012-01",
+    "kind": ["full"], "covers": "cartilage defects", "not_for": "knee pain in general", "source": "maker",
+    "citations": ["alpha2020"], "note": "", "docname": "knee", "line": 30, "url": "knee.html#cm-approval-knee",
+}  # fmt: skip
+
+
+def test_approvals_are_records_named_by_where_and_what():
     old, new = v3("low", "editors", "Swelling"), v3("low", "editors", "Swelling")
-    for data in (old, new):
-        data["approvals"] = [{"condition": "knee", "jurisdiction": "Korea", "product": "Test", "date": "2012-01-01"}]
-    new["approvals"][0]["covers"] = "cartilage defects only"
-    found = sentences(compare(Export.from_data(old), Export.from_data(new)))["Knee pain"]
-    assert "Approved?: covers now given: cartilage defects only." in found
+    old["approvals"] = [APPROVAL]
+    new["approvals"] = [
+        {**APPROVAL, "kind": ["conditional", "time-limited"], "citations": ["delta2022"], "line": 40},
+        {**APPROVAL, "jurisdiction": "Japan", "date": "2018-12", "source": "news", "not_for": ""},
+    ]
+    found = sentences(compare(Export.from_data(old), Export.from_data(new)), reader=True)["Knee pain"]
+    assert found == [
+        "Approved? (South Korea, Test cells): kind full → conditional, time-limited; 1 new source, 1 source removed.",
+        "Approved? (Japan, Test cells): new: full approval; December 2018; covers: cartilage defects; "
+        "source: a news report.",
+    ]
 
 
 def test_an_older_schema_says_what_it_could_not_compare():

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import dates
+from . import approvals, dates
 
 SCHEMA_RE = re.compile(r"condmech/(\d+)")
 
@@ -56,6 +56,11 @@ FIELD_LABELS: dict[str, str] = {
     "seen": "what was seen",
     "summary": "status",
     "approved": "approvals",
+    "kind": "kind",
+    "date": "date",
+    "covers": "covers",
+    "not_for": "not for",
+    "source": "source",
     "as_of": "checked on",
     "reviewed": "reviewed on",
     "citations": "sources",
@@ -64,8 +69,10 @@ FIELD_LABELS: dict[str, str] = {
 }
 #: Fields that word a record rather than state evidence: in the Markdown for reviewers, not on the reader page.
 WORDING_FIELDS = frozenset({"note", "measured"})
+#: List fields compared as a whole ("kind full → conditional, time-limited"); other lists by item added or removed.
+WHOLE_FIELDS = frozenset({"kind", "outcomes"})
 #: Fields holding an ISO date, shown as "1 December 2026".
-DATE_FIELDS = frozenset({"as_of", "reviewed", "date"})
+DATE_FIELDS = frozenset({"as_of", "reviewed"})
 #: Field -> the export's list that labels its ids.
 VOCABULARIES: dict[str, str] = {
     "level": "evidence_levels",
@@ -137,7 +144,7 @@ class Export:
         return [
             key
             for key, value in self.data.items()
-            if isinstance(value, list) and key not in NOT_RECORDS and (key == "reviews" or _names_condition(value))
+            if isinstance(value, list) and key not in NOT_RECORDS and (key in TOPICS or _names_condition(value))
         ]
 
     def records(self, kind: str) -> list[dict[str, Any]]:
@@ -320,7 +327,7 @@ KIND_WORDS: dict[str, str] = {
     "harms": "harms",
     "links": "evidence on how it might work",
     "statuses": "approval status",
-    "approvals": "approvals",
+    "approvals": "individual approvals",
     "reviews": "chapter review dates",
 }
 
@@ -350,9 +357,15 @@ def _at_most_one_each(records: list[dict[str, Any]]) -> bool:
     return len(conditions) == len(set(conditions))
 
 
+#: Fields that name what a record is about, as a reader would (an approval: where, and of what).
+NAMING_FIELDS = ("jurisdiction", "product")
+
+
 def _identity(record: Mapping[str, Any], single: bool) -> tuple[str, ...]:
     if single:
         return (record["condition"],)
+    if any(record.get(field) for field in NAMING_FIELDS):
+        return (record["condition"], *(str(record.get(field, "")) for field in NAMING_FIELDS))
     qualifier = record.get("mechanism") or " ".join(record.get("outcomes") or ())
     sources = record.get("citations") or [""]
     return record["condition"], str(qualifier), str(sources[0])
@@ -390,8 +403,11 @@ def _pairs(
 
 
 def _topic(kind: str, record: Mapping[str, Any], export: Export) -> str:
-    """The reader's heading of a record: its question, with the mechanism or outcomes."""
+    """The reader's heading of a record: its question, with what it is about (mechanism, outcomes, approval)."""
     topic = TOPICS.get(kind, kind.replace("_", " ").capitalize())
+    named = [str(record[field]) for field in NAMING_FIELDS if record.get(field)]
+    if named:
+        return f"{topic} ({', '.join(named)})"
     if record.get("mechanism"):
         return f"{topic} ({export.label('mechanism', record['mechanism'])})"
     if record.get("outcomes"):
@@ -402,18 +418,24 @@ def _topic(kind: str, record: Mapping[str, Any], export: Export) -> str:
 def _words(field: str, value: Any, export: Export) -> str:
     """A field's value in words (ids through the export's labels; lists joined)."""
     if isinstance(value, list):
-        return "; ".join(_words(field, item, export) for item in value)
+        return ("; " if field not in WHOLE_FIELDS else ", ").join(_words(field, item, export) for item in value)
     if isinstance(value, dict):
         return ", ".join(_words(k, v, export) for k, v in value.items() if k not in LOCATION_FIELDS and v)
     if field in DATE_FIELDS and (date := dates.parse(str(value))) is not None:
         return dates.display(date)
+    if field == "date" and approvals.parse_date(str(value)):  # an approval's, given to the month or year
+        return approvals.display_date(str(value))
+    if field == "source" and value in approvals.SOURCES:
+        return approvals.SOURCES[value]
     return export.label(field, str(value)) if field in VOCABULARIES else str(value)
 
 
 #: Fields shown when a whole record is new or removed (the rest is on the page it links to):
 #: the evidence (type, finding, certainty) in one phrase, then what it says.
 SUMMARY_EVIDENCE = ("level", "finding", "certainty")
-SUMMARY_FIELDS = ("size", "seen", "summary", "approved", "reviewed")
+SUMMARY_FIELDS = ("size", "seen", "summary", "approved", "kind", "date", "covers", "not_for", "source", "reviewed")
+#: Of these, the ones shown with their label ("covers: …"); the others speak for themselves.
+LABELLED_FIELDS = frozenset({"approved", "covers", "not_for", "source"})
 
 
 def _summary(record: Mapping[str, Any], export: Export) -> str:
@@ -426,7 +448,8 @@ def _summary(record: Mapping[str, Any], export: Export) -> str:
     for field in SUMMARY_FIELDS:
         if record.get(field):
             words = _words(field, record[field], export)
-            parts.append(f"{FIELD_LABELS[field]}: {words}" if field == "approved" else words)
+            words = f"{words} approval" if field == "kind" else words
+            parts.append(f"{FIELD_LABELS[field]}: {words}" if field in LABELLED_FIELDS else words)
     return "; ".join(part for part in parts if part)
 
 
@@ -444,7 +467,7 @@ def _field_changes(
     """The fields that differ, by name; ids compared as ids, shown as labels."""
     order = list(FIELD_LABELS)
     for name, value in sorted(new_record.items(), key=lambda item: (_rank(order, item[0]), item[0])):
-        if name in LOCATION_FIELDS or name == "mechanism":  # the mechanism is part of the identity
+        if name in LOCATION_FIELDS or name == "mechanism" or name in NAMING_FIELDS:  # part of the identity
             continue
         if name not in old_record:
             if value:  # an empty field of the new schema is not news
@@ -454,7 +477,7 @@ def _field_changes(
         before = old_record[name]
         if before == value:
             continue
-        if isinstance(value, list) and isinstance(before, list):
+        if isinstance(value, list) and isinstance(before, list) and name not in WHOLE_FIELDS:
             added = tuple(_words(name, v, new) for v in value if v not in before)
             removed = tuple(_words(name, v, old) for v in before if v not in value)
             if added or removed:
