@@ -96,9 +96,10 @@ def expected_pages(html: Path, doctrees: Path, chapter: str) -> dict[str, dict[s
     """For each kind of edit, the pages an incremental rebuild may rewrite, from a clean build's output.
 
     ``core``: what the target names: the chapter; for a changed link, also the pages
-    showing a table, key messages or a list of changes (``cm:changes``); for a renamed condition, also the pages linking to it; for a new
-    citation, also the bibliography pages. ``parents``: the pages whose toctree lists a
-    core page (Sphinx rewrites them for any rewritten page).
+    showing a table, key messages or a list of changes (``cm:changes``); for a renamed
+    condition, also the pages linking to it; for a new citation, also the bibliography
+    pages. ``parents``: the pages whose toctree lists a core page (Sphinx rewrites them
+    for any rewritten page).
     """
     with (doctrees / "environment.pickle").open("rb") as file:
         env = pickle.load(file)
