@@ -42,7 +42,7 @@ extensions = [
     "searchscope",
     "descriptions",
     "citebook",
-    "sphinxext.opengraph",
+    "quietogp",  # sphinxext.opengraph, without its line about matplotlib (docs/_ext/quietogp.py)
     "sitemap",
     "templatecache",
     "notfound.extension",

@@ -254,3 +254,24 @@ def test_theme_fills_header_buttons_before_our_hooks():
     source = (THEME / "__init__.py").read_text(encoding="utf-8")
     for hook in ("add_header_buttons", "add_source_buttons"):
         assert f'app.connect("html-page-context", {hook}, priority=501)' in source
+
+
+# -- sphinxext-opengraph (docs/_ext/quietogp.py) ---------------------------------------------
+
+
+def test_opengraph_still_prints_about_matplotlib_at_import():
+    """quietogp.py imports the extension with this line discarded; if this fails, delete quietogp.py."""
+    import importlib.util
+
+    source = Path(importlib.util.find_spec("sphinxext.opengraph").origin).read_text(encoding="utf-8")
+    assert "print('matplotlib is not installed, social cards will not be generated')" in source
+
+
+def test_quietogp_sets_up_opengraph_without_the_line(capsys):
+    sys.path.insert(0, str(Path(__file__).parents[1] / "docs" / "_ext"))
+    sys.modules.pop("sphinxext.opengraph", None)
+    sys.modules.pop("quietogp", None)
+    import quietogp  # noqa: F401  (its import is what is tested)
+
+    assert "matplotlib" not in capsys.readouterr().out
+    assert "sphinxext.opengraph" in sys.modules
