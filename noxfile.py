@@ -170,9 +170,13 @@ def serve(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite: the extension on small test projects, and the real book in all formats."""
+    """The test suite: the extension on small test projects, and the real book in all formats.
+
+    On every core (pytest-xdist; ``-- -n 0`` runs it in one process), the book's tests in one worker
+    so that the book is built once, and the 15 slowest tests listed at the end.
+    """
     install(session, "test")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "auto", "--dist", "loadgroup", "--durations=15", *session.posargs)
 
 
 @nox.session(python=LATEST_PYTHON, name="tests-latest")
