@@ -38,8 +38,7 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 XML = "http://www.w3.org/XML/1998/namespace"
 EPUB = "http://www.idpf.org/2007/ops"
 
-#: One worker runs them all under pytest-xdist (``--dist loadgroup``), so the book is built once.
-pytestmark = [pytest.mark.book, pytest.mark.xdist_group("book")]
+pytestmark = pytest.mark.book
 
 
 @pytest.fixture(scope="session")
