@@ -18,6 +18,7 @@ EFFECT = """
 :condition: {condition}
 {outcome}:level: rct
 :cite: alpha2020
+:certainty: not-rated
 {extra}
 Body.
 :::
@@ -25,7 +26,7 @@ Body.
 
 
 def effect(kind: str = "effect", condition: str = "knee", extra: str = "") -> str:
-    outcome = ":outcome: pain\n" if kind == "effect" else ""
+    outcome = ":outcome: pain\n" if kind == "effect" else ":seen: swelling\n"
     return EFFECT.format(kind=kind, condition=condition, outcome=outcome, extra=extra)
 
 
@@ -74,7 +75,8 @@ def test_explicit_anchor_for_effects_and_harms(write_project, build, kind):
         ("ch.md", "# Chapter\n" + effect(condition="kne"), 4, "unknown condition 'kne' in cm:effect; did you mean"),
         (
             "ch.rst",
-            "Chapter\n=======\n\n.. cm:harm::\n   :level: rct\n   :condition: kne\n   :cite: alpha2020\n",
+            "Chapter\n=======\n\n.. cm:harm::\n   :level: rct\n   :condition: kne\n   :cite: alpha2020\n"
+            "   :seen: swelling\n   :certainty: not-rated\n",
             6,
             "unknown condition 'kne' in cm:harm; did you mean",
         ),

@@ -32,7 +32,8 @@ A link.
 :condition: knee
 :level: rct
 :cite: gamma2021
-:note: Knee pain after the injection
+:seen: Knee pain after the injection
+:certainty: not-rated
 
 A harm.
 :::
@@ -96,7 +97,7 @@ def test_fixing_the_typo_restores_the_answer_in_an_incremental_build(write_proje
     edit(srcdir / "ch.md", *reversed(TYPOS["harm-option"][:2]))  # the typo fixed
     again = build(srcdir, freshenv=False)
     assert again.warnings == []
-    assert key_messages(again)["Harms"].startswith("Side effects were reported")
+    assert key_messages(again)["Harms"].startswith("Knee pain after the injection.")
     assert "Problem" not in table_cell(again, "Harms")
 
 
