@@ -80,14 +80,16 @@ def test_text_lists_the_changes(build_root):
             "earlier-v1",
             [
                 "The earlier-v1 records did not include effects measured in people, harms, approval status, "
-                "individual approvals or chapter review dates. These are marked “now recorded”."
+                "individual approvals, chapter review dates or where we looked for approvals. These are marked "
+                "“now recorded”."
             ],
             "Does it help? (pain): now recorded: Randomised trial, mixed or limited, certainty moderate.",
         ),
         (
             "earlier-v2",
             [
-                "The earlier-v2 records did not include individual approvals. These are marked “now recorded”.",
+                "The earlier-v2 records did not include individual approvals or where we looked for approvals. "
+                "These are marked “now recorded”.",
                 "The earlier-v2 records did not give certainty, certainty rated by or what was seen. These are "
                 "marked “now given”.",
             ],

@@ -253,3 +253,18 @@ def test_python_m_condmech_runs():
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "### Knee pain" in done.stdout
+
+
+def test_where_the_book_looked_for_approvals_is_compared_for_all_conditions():
+    check = {"id": "eu", "name": "the EU", "extent": "none", "how": "list not available", "as_of": "2026-12-01",
+             "citations": ["delta2022"], "docname": "safety", "line": 9}  # fmt: skip
+    old, new = v3("low", "editors", "Swelling"), v3("low", "editors", "Swelling")
+    old["checks"] = [check]
+    new["checks"] = [{**check, "extent": "all", "how": "the EU list", "as_of": "2026-12-05", "line": 12}]
+    comparison = compare(Export.from_data(old), Export.from_data(new))
+    assert comparison.conditions[-1].name == "All conditions"
+    assert sentences(comparison, reader=True)["All conditions"] == [
+        "Where we looked for approvals (the EU): looked for not checked → any approval; how list not available → "
+        "the EU list; checked on 1 December 2026 → 5 December 2026."
+    ]
+    assert "All conditions" not in sentences(compare(Export.from_data(old), Export.from_data(old)))

@@ -28,8 +28,9 @@ from .warnings import suggest
 KINDS = {"full": "full", "conditional": "conditional", "time-limited": "time-limited"}
 #: ``:source:`` values and how the answer names them.
 SOURCES = {"regulator": "the regulator's record", "maker": "the maker's statement", "news": "a news report"}
-#: ``:extent:`` values of ``cm:checked``.
+#: ``:extent:`` values of ``cm:checked``, and what the book looked for at each.
 EXTENTS = ("all", "named", "none")
+EXTENT_WORDS = {"all": "any approval", "named": "only the products this book names", "none": "not checked"}
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -127,7 +128,7 @@ def checked_sentences(checks: Sequence[Check]) -> list[str]:
         if check.extent == "none":
             sentences.append(f"{check.name[:1].upper()}{check.name[1:]}: not checked ({check.how.rstrip('.')}).")
         else:
-            scope = "any approval" if check.extent == "all" else "only the products this book names"
+            scope = EXTENT_WORDS[check.extent]
             sentences.append(f"{check.name[:1].upper()}{check.name[1:]}: {scope}; {check.how.rstrip('.')}.")
     return sentences
 

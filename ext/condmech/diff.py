@@ -40,6 +40,10 @@ TOPICS: dict[str, str] = {
     "approvals": "Approved?",
     "reviews": "Chapter reviewed",
 }
+#: Record kinds about the whole book, not one condition (listed after the conditions), keyed by ``id``.
+BOOK_TOPICS: dict[str, str] = {"checks": "Where we looked for approvals"}
+#: The heading of the book-wide changes.
+WHOLE_BOOK = "All conditions"
 #: Top-level lists that are not declarations of their own (derived, or vocabularies).
 NOT_RECORDS = frozenset({"cells", "conditions", "mechanisms", "evidence_levels", "findings", "outcomes"})
 #: Fields that say where a record is, not what it says.
@@ -61,6 +65,8 @@ FIELD_LABELS: dict[str, str] = {
     "covers": "covers",
     "not_for": "not for",
     "source": "source",
+    "extent": "looked for",
+    "how": "how",
     "as_of": "checked on",
     "reviewed": "reviewed on",
     "citations": "sources",
@@ -144,12 +150,16 @@ class Export:
         return [
             key
             for key, value in self.data.items()
-            if isinstance(value, list) and key not in NOT_RECORDS and (key in TOPICS or _names_condition(value))
+            if isinstance(value, list)
+            and key not in NOT_RECORDS
+            and (key in TOPICS or key in BOOK_TOPICS or _names_condition(value))
         ]
 
     def records(self, kind: str) -> list[dict[str, Any]]:
         """The records of *kind* that belong to a defined condition (reviews: of a condition's page)."""
         items = self.data.get(kind, [])
+        if kind in BOOK_TOPICS:
+            return [{**r, "condition": ""} for r in items]
         if kind == "reviews":
             pages = {c["docname"]: c["id"] for c in self.data["conditions"] if "docname" in c}
             return [{**r, "condition": pages[r["docname"]]} for r in items if r.get("docname") in pages]
@@ -311,6 +321,8 @@ def compare(old: Export, new: Export) -> Comparison:
         )
         for ident in ordered
     )
+    if changes.get(""):  # book-wide records, after the conditions
+        result += (ConditionChanges("", WHOLE_BOOK, tuple(changes[""])),)
     return Comparison(
         old.schema,
         new.schema,
@@ -329,6 +341,7 @@ KIND_WORDS: dict[str, str] = {
     "statuses": "approval status",
     "approvals": "individual approvals",
     "reviews": "chapter review dates",
+    "checks": "where we looked for approvals",
 }
 
 
@@ -358,7 +371,7 @@ def _at_most_one_each(records: list[dict[str, Any]]) -> bool:
 
 
 #: Fields that name what a record is about, as a reader would (an approval: where, and of what).
-NAMING_FIELDS = ("jurisdiction", "product")
+NAMING_FIELDS = ("id", "jurisdiction", "product")
 
 
 def _identity(record: Mapping[str, Any], single: bool) -> tuple[str, ...]:
@@ -404,7 +417,9 @@ def _pairs(
 
 def _topic(kind: str, record: Mapping[str, Any], export: Export) -> str:
     """The reader's heading of a record: its question, with what it is about (mechanism, outcomes, approval)."""
-    topic = TOPICS.get(kind, kind.replace("_", " ").capitalize())
+    topic = {**TOPICS, **BOOK_TOPICS}.get(kind, kind.replace("_", " ").capitalize())
+    if record.get("name"):
+        return f"{topic} ({record['name']})"
     named = [str(record[field]) for field in NAMING_FIELDS if record.get(field)]
     if named:
         return f"{topic} ({', '.join(named)})"
@@ -427,13 +442,17 @@ def _words(field: str, value: Any, export: Export) -> str:
         return approvals.display_date(str(value))
     if field == "source" and value in approvals.SOURCES:
         return approvals.SOURCES[value]
+    if field == "extent" and value in approvals.EXTENT_WORDS:
+        return approvals.EXTENT_WORDS[value]
     return export.label(field, str(value)) if field in VOCABULARIES else str(value)
 
 
 #: Fields shown when a whole record is new or removed (the rest is on the page it links to):
 #: the evidence (type, finding, certainty) in one phrase, then what it says.
 SUMMARY_EVIDENCE = ("level", "finding", "certainty")
-SUMMARY_FIELDS = ("size", "seen", "summary", "approved", "kind", "date", "covers", "not_for", "source", "reviewed")
+SUMMARY_FIELDS = (
+    "size", "seen", "summary", "approved", "kind", "date", "covers", "not_for", "source", "extent", "how", "reviewed",
+)  # fmt: skip
 #: Of these, the ones shown with their label ("covers: …"); the others speak for themselves.
 LABELLED_FIELDS = frozenset({"approved", "covers", "not_for", "source"})
 
@@ -467,7 +486,7 @@ def _field_changes(
     """The fields that differ, by name; ids compared as ids, shown as labels."""
     order = list(FIELD_LABELS)
     for name, value in sorted(new_record.items(), key=lambda item: (_rank(order, item[0]), item[0])):
-        if name in LOCATION_FIELDS or name == "mechanism" or name in NAMING_FIELDS:  # part of the identity
+        if name in LOCATION_FIELDS or name in ("mechanism", "name") or name in NAMING_FIELDS:  # what it is about
             continue
         if name not in old_record:
             if value:  # an empty field of the new schema is not news
