@@ -198,11 +198,13 @@ def test_overfull_boxes_over_one_point() -> None:
 
 
 def test_characters_missing_from_fonts_are_listed_once() -> None:
+    # codespell:ignore-begin: XeLaTeX's log names the font's OpenType features ("OT:")
     log = (
         "Missing character: There is no \u30cb (U+30CB) in font [FreeSerif.otf]/OT:script=latn;language=dflt;!\n"
         "Missing character: There is no \u30cb (U+30CB) in font [FreeSerif.otf]/OT:script=latn;language=dflt;!\n"
         "Overfull \\hbox (0.8pt too wide) in paragraph at lines 10--12\n"
     )
+    # codespell:ignore-end
     assert pdf.missing_characters(log) == ["missing character \u30cb (U+30CB) in [FreeSerif.otf]"]
     assert pdf.missing_characters(LOG) == []
 
