@@ -21,9 +21,10 @@ from checks.browser import chromium, serve
 
 #: Budget, set from the measurement with some room for the book to grow (when set: the
 #: heaviest page 278 KB in 20 requests, two thirds of it the theme's stylesheet, scripts
-#: and icon font; the target was under 400 KB).
+#: and icon font; the target was under 400 KB). Requests: 24, then one more for the favicon
+#: (every page; the search page also loads its typo script, search-typos.js).
 BUDGET_BYTES = 320_000
-BUDGET_REQUESTS = 24
+BUDGET_REQUESTS = 25
 COMPRESSIBLE_SUFFIXES = {".html", ".css", ".js", ".json", ".svg", ".txt", ".map", ".xml", ".csv"}
 
 

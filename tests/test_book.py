@@ -482,6 +482,31 @@ def test_search_leaves_out_the_contributor_guide(book: Book) -> None:
     assert index["terms"]["osteoarthr"]
 
 
+def test_search_page_forgives_a_typo(book: Book) -> None:
+    """search-typos.js: a word that matches no page is searched by its closest spelling, and the page says so."""
+    from checks.browser import chromium, serve
+
+    results = {}
+    with serve(book.html) as base, chromium() as browser:
+        page = browser.new_page()
+        for query in ("osteoarthritus", "osteoarthritis", "xyzzyq"):
+            page.goto(f"{base}search.html?q={query}")
+            page.wait_for_function("document.querySelector('#search-results .search-summary')?.innerText.length > 0")
+            results[query] = page.evaluate("""() => [document.querySelector('.search-typos')?.innerText ?? null,
+              [...document.querySelectorAll('#search-results ul.search li > a')].map(a => a.getAttribute('href'))]""")
+    note, links = results["osteoarthritus"]
+    assert note and "osteoarthritus" in note and "conditions/osteoarthritis.html" in links
+    assert results["osteoarthritis"][0] is None and results["xyzzyq"] == [None, []]
+
+
+def test_each_page_has_one_viewport_tag_and_a_favicon(book: Book) -> None:
+    for path in book.html.rglob("*.html"):
+        if "_static" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert text.count('name="viewport"') == 1 and 'rel="icon"' in text, path
+
+
 def test_epub_keeps_the_theme_stylesheet(book: Book) -> None:
     """The book's EPUB CSS has its own name, so the epub theme's ``epub.css`` (table borders, box titles) stays."""
     with zipfile.ZipFile(book.epub) as epub:

@@ -224,6 +224,27 @@ def test_docutils_writes_the_viewport_tag_epub_a11y_removes():
     assert DOCUTILS_VIEWPORT in parts["head"]
 
 
+def test_docutils_and_the_theme_write_the_viewport_tags_our_layout_removes():
+    """docs/_templates/layout.html drops docutils' and pydata-sphinx-theme's copies of Sphinx's viewport tag."""
+    layout = (Path(__file__).parents[1] / "docs" / "_templates" / "layout.html").read_text(encoding="utf-8")
+    pydata = THEME.parent / "pydata_sphinx_theme" / "theme"
+    theme_tag = '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
+    assert theme_tag in (pydata / "pydata_sphinx_theme" / "layout.html").read_text(encoding="utf-8")
+    sys.path.insert(0, str(Path(__file__).parents[1] / "docs" / "_ext"))
+    from epub_a11y import DOCUTILS_VIEWPORT
+
+    assert DOCUTILS_VIEWPORT in docutils.core.publish_parts("text", writer="html5")["head"]
+    assert theme_tag in layout and DOCUTILS_VIEWPORT.strip() in layout
+
+
+def test_sphinx_search_parses_queries_where_search_typos_wraps_it():
+    """docs/_ext/search_static/search-typos.js replaces words in the sets Search._parseQuery returns."""
+    searchtools = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "searchtools.js"
+    source = searchtools.read_text(encoding="utf-8")
+    assert "_parseQuery: (query) => {" in source
+    assert "return [query, searchTerms, excludedTerms, highlightTerms, objectTerms];" in source
+
+
 def test_docutils_citation_markup_is_what_citationlist_replaces():
     """citationlist.py replaces the opening tags and keeps docutils' closing ones."""
     html = docutils.core.publish_parts(".. [C1] One.\n.. [C2] Two.\n", writer="html5")["body"]
