@@ -107,6 +107,8 @@ html_theme_options = {
     "use_edit_page_button": True,
     "use_issues_button": True,
     "use_download_button": True,
+    # No full-screen button: it means little to a patient, and phones have no room for it.
+    "use_fullscreen_button": False,
     "show_toc_level": 2,
     "home_page_in_toc": True,
     # The whole contents tree in the sidebar of every page, each chapter with its own toggle,
