@@ -409,7 +409,8 @@ def test_condition_chapters_open_with_key_messages_and_review_dates(book: Book) 
         assert "condition-mechanism-table.html#cm-row-" in key
 
 
-OPTIONS = ("Usual care", "registered trial", "unproven injection", "Waiting and watching")
+# The first box is usual care; where no guideline was checked (tendons), the main other care, exercise.
+OPTIONS = (("Usual care", "Exercise"), ("registered trial",), ("unproven injection",), ("Waiting and watching",))
 OPTION_LABELS = ("How it works.", "What it can do.", "Harms and burden.")
 
 
@@ -421,7 +422,10 @@ def test_condition_chapters_set_out_the_options_and_point_to_safety(book: Book) 
         boxes = root.xpath(f"{aid}//*[contains(concat(' ', @class, ' '), ' option ')]")
         titles = [box.xpath(".//*[contains(@class, 'admonition-title')]")[0].text_content() for box in boxes]
         assert len(titles) == len(OPTIONS), (source.stem, titles)
-        assert all(option in title for option, title in zip(OPTIONS, titles, strict=True)), (source.stem, titles)
+        assert all(any(word in title for word in option) for option, title in zip(OPTIONS, titles, strict=True)), (
+            source.stem,
+            titles,
+        )
         for box, title in zip(boxes, titles, strict=True):
             text = box.text_content()
             assert all(label in text for label in OPTION_LABELS), (source.stem, title)
