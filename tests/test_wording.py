@@ -140,3 +140,13 @@ def test_approval_dates() -> None:
     assert [approvals.parse_date(v) for v in ("2012", "2012-01", "2012-01-31")] == ["2012", "2012-01", "2012-01-31"]
     assert [approvals.parse_date(v) for v in ("2012-13", "12-2012", "2012-02-30", "Jan 2012")] == [None] * 4
     assert approvals.display_date("2018-12") == "December 2018"
+
+
+def test_a_mechanism_is_worded_by_the_sources_at_its_strongest_level() -> None:
+    found = [
+        link("knee", "regen", "early-clinical", cites=("k1",), line=1),
+        link("knee", "regen", "preclinical", cites=("k2", "k3"), line=2),
+    ]
+    row = overview.build(build(found), [], {"knee": STATUS}, CFG)[0]
+    text = keymessages.render_key_messages(row, CFG, "doc", None, set()).astext()
+    assert "The strongest evidence for it comes from a small early study in people." in text

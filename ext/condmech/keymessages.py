@@ -92,7 +92,7 @@ def _mechanisms(row: Row) -> str:
         found = MECHANISM_FINDING.get(cell.finding.id)
         names.append(f"{name} ({found})" if found else name)
     which = "any of them" if len(names) > 1 else "it"
-    strongest = plain_level(best.level, len(best.citations))
+    strongest = plain_level(best.level, best.top_sources)
     return f"Ideas studied: {_join(names)}. The strongest evidence for {which} comes from {strongest}."
 
 

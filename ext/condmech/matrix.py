@@ -32,6 +32,11 @@ class Cell:
     #: Citation keys of all assertions, de-duplicated, in first-seen order.
     citations: tuple[str, ...]
 
+    @property
+    def top_sources(self) -> int:
+        """How many sources the links at the strongest level cite (for singular or plural wording)."""
+        return len({key for a in self.assertions if a.level == self.level.id for key in a.citations})
+
 
 @dataclass(frozen=True)
 class Matrix:

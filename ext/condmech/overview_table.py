@@ -156,7 +156,7 @@ def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]
         return [_none("No study of how it might work in this book")]
     result: list[nodes.Node] = []
     for cell in row.mechanisms:
-        count = len(cell.citations)
+        count = cell.top_sources
         one, several = MECHANISM_VERB.get(cell.finding.id, (cell.finding.label, cell.finding.label))
         verb = one if count == 1 else several
         words = f"{plain_level(cell.level, count).capitalize()} {verb}."
