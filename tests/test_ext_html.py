@@ -264,7 +264,8 @@ def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
     assert "Swelling of the knee in 2 of 10 people. Very low certainty, as rated in a review" in messages
     assert "Side effects were reported in" not in messages
     assert (
-        "No approval found for this in the test country; one narrow approval elsewhere, in Elsewhere "
+        "The sources we checked show no approval for this in the test country; "
+        "one narrow approval elsewhere, in Elsewhere "
         "(as of 1 November 2026). We could not check approvals in the far country." in messages
     )
     assert "a conditional, time-limited approval of Testcel (donor cells) for the worst knee defects." in messages

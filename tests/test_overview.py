@@ -51,9 +51,9 @@ def test_key_messages_answer_the_four_questions_in_plain_sentences():
     assert isinstance(box, nodes.admonition) and "cm-key-messages" in box["classes"]
     assert "Does it help? We are very uncertain whether it reduces pain and improves function." in text
     assert "Very low certainty, in the editors' judgement. This comes from reviews of many studies." in text
-    assert "Pain relief was not reported in these studies." in text
+    assert "Pain relief was not reported in the sources this book checked." in text
     assert "Harms: Swelling of the knee in 1 in 8. Low certainty, in the editors' judgement." in text
-    assert "This comes from a small early study in people." in text  # one source: singular
+    assert "This comes from an early study in people." in text  # one source: singular
     assert "Side effects were reported in" not in text
     assert "Ideas studied: regen. The strongest evidence for it comes from a lab or animal study." in text
     assert "Not approved (as of 1 November 2026). Elsewhere: Korea, 2012: a product." in text

@@ -41,9 +41,12 @@ def test_several_outcomes_and_a_size() -> None:
 
 
 def test_outcomes_not_reported_are_said_in_words() -> None:
-    assert certainty.gap_sentence("not-reported", PAIN) == "Pain relief was not reported in these studies."
     assert (
-        certainty.gap_sentence("not-measured", BOTH) == "Pain relief and function were not measured in these studies."
+        certainty.gap_sentence("not-reported", PAIN) == "Pain relief was not reported in the sources this book checked."
+    )
+    assert (
+        certainty.gap_sentence("not-measured", BOTH)
+        == "Pain relief and function were not measured in the sources this book checked."
     )
 
 
@@ -124,11 +127,17 @@ def test_the_approved_answer_puts_the_readers_question_first() -> None:
 
     checks = [_check("us", "the US", "all"), _check("eu", "the EU", "none"), _check("uk", "the UK", "none"),
               _check("kr", "South Korea", "named")]  # fmt: skip
-    assert approvals.headline([], checks) == "No approval found for this in the US"
+    assert approvals.headline([], checks) == "The sources we checked show no approval for this in the US"
     one = approvals.headline([_approval()], checks)
-    assert one == "No approval found for this in the US; one narrow approval elsewhere, in South Korea"
+    assert (
+        one
+        == "The sources we checked show no approval for this in the US; one narrow approval elsewhere, in South Korea"
+    )
     two = approvals.headline([_approval(), _approval("India", not_for="")], checks)
-    assert two == "No approval found for this in the US; 2 approvals elsewhere, in South Korea and India"
+    assert (
+        two
+        == "The sources we checked show no approval for this in the US; 2 approvals elsewhere, in South Korea and India"
+    )
     assert approvals.not_checked(checks) == "We could not check approvals in the EU or the UK."
     where = approvals.where_checked(checks)
     assert where.startswith("The US: any approval; how.") and "South Korea: only the products this book names" in where
@@ -149,4 +158,4 @@ def test_a_mechanism_is_worded_by_the_sources_at_its_strongest_level() -> None:
     ]
     row = overview.build(build(found), [], {"knee": STATUS}, CFG)[0]
     text = keymessages.render_key_messages(row, CFG, "doc", None, set()).astext()
-    assert "The strongest evidence for it comes from a small early study in people." in text
+    assert "The strongest evidence for it comes from an early study in people." in text

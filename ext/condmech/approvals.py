@@ -91,13 +91,14 @@ def approval_text(approval: Approval, *, short: bool = False) -> str:
 def headline(approvals: Sequence[Approval], checks: Sequence[Check]) -> str:
     """The answer to "Is it approved?", the reader's question first.
 
-    'No approval found for this in the US; one narrow approval elsewhere, in Japan'. A
+    'The sources we checked show no approval for this in the US; one narrow approval
+    elsewhere, in Japan'. A
     jurisdiction is named as "not approved" only when the book looked there for any
     approval (``:extent: all``) and found none for this condition.
     """
     approved_in = {a.jurisdiction for a in approvals}
     looked = [c.name for c in checks if c.extent == "all" and c.name not in approved_in]
-    parts = [f"No approval found for this in {join(looked)}"] if looked else []
+    parts = [f"The sources we checked show no approval for this in {join(looked)}"] if looked else []
     places = list(dict.fromkeys(a.jurisdiction for a in approvals))
     if approvals:
         narrow = "narrow " if all(a.not_for for a in approvals) else ""

@@ -126,8 +126,9 @@ def certainty_words(certainty: Certainty) -> str:
 
 
 def gap_sentence(finding: str, outcomes: Sequence[tuple[str, str]]) -> str:
-    """'Pain relief was not reported in these studies.' for an outcome declared not reported or not measured."""
+    """'Pain relief was not reported in the sources this book checked.' for an outcome declared
+    not reported or not measured."""
     nouns = [outcome_noun(o, label) for o, label in outcomes]
     text = join([nouns[0], *(n[:1].lower() + n[1:] for n in nouns[1:])])
     verb = GAPS[finding].replace("was", "were") if len(nouns) > 1 else GAPS[finding]
-    return f"{text} {verb} in these studies."
+    return f"{text} {verb} in the sources this book checked."

@@ -21,7 +21,7 @@ from .status import as_of_text
 #: Each evidence level in plain words: (one study, several).
 LEVEL_PLAIN = {
     "preclinical": ("a lab or animal study", "lab and animal studies"),
-    "early-clinical": ("a small early study in people", "small early studies in people"),
+    "early-clinical": ("an early study in people", "early studies in people"),
     "rct": ("a randomised trial", "randomised trials"),
     "systematic-review": ("a review of many studies", "reviews of many studies"),
 }
