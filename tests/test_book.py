@@ -81,10 +81,13 @@ def _article_pages(book: Book) -> list[Path]:
 
 
 def _book_text(book: Book) -> str:
-    """The text of every page's article body (navigation left out)."""
+    """The text of every page's article body (navigation left out, also the contents lists in it:
+    chapter titles one after another are the book's structure, not its prose)."""
     texts = []
     for path in _article_pages(book):
         page = _html(path)
+        for contents in page.xpath('.//*[contains(concat(" ", @class, " "), " toctree-wrapper ")]'):
+            contents.drop_tree()
         article = page.find(".//article")
         texts.append(_visible_text(page if article is None else article))
     return re.sub(r"\s+", " ", " ".join(texts))

@@ -285,9 +285,12 @@ PRINT_COLUMNS = (
 
 def _print_items(content: list[nodes.Node]) -> list[tuple[list[nodes.Node], list[nodes.Node]]]:
     """One cell's content as (answer, details) pairs: a details box gives its summary and its body;
-    a paragraph outside one (no answer, a gap) joins the answer before it, or stands alone."""
+    a paragraph outside one (no answer, a gap) joins the answer before it, or stands alone. The short
+    form of an approval is left out: its details, beside it in print, give it in full."""
     items: list[tuple[list[nodes.Node], list[nodes.Node]]] = []
     for node in content:
+        if items and "cm-approval" in node.get("classes", ()) and items[-1][1]:
+            continue
         if isinstance(node, cm_details):
             summary, *body = node.children
             items.append(([nodes.paragraph("", "", *summary.children, classes=["cm-answer-line"])], body))
