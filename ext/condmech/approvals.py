@@ -214,11 +214,7 @@ class CheckedDirective(_CmDirective):
             self.warn(message, "invalid_option", self.option_location("extent"))
             recorded = False
         as_of = self.option("as-of")
-        if as_of and dates.parse(as_of) is None:
-            self.warn(
-                f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.option_location("as-of")
-            )
-            recorded = False
+        recorded = self.valid_date("as-of") and recorded
         keys = self.citations()
         if not recorded:
             return self.unread("cm-checked")

@@ -23,7 +23,7 @@ from sphinx.util.logging import is_suppressed_warning
 from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
-from . import citations
+from . import citations, dates
 from .config import ID_RE, CmConfig, get_config
 from .model import BIDI_CONTROLS, CONTROL_CHARACTERS, Finding, Kind, Level
 from .nodes import cm_assertion, cm_definition, cm_table_placeholder, cm_unread
@@ -111,6 +111,14 @@ class _CmDirective(SphinxDirective):
     def option(self, name: str) -> str:
         """An option's value, stripped ('' when absent)."""
         return (self.options.get(name) or "").strip()
+
+    def valid_date(self, name: str) -> bool:
+        """Whether the date option *name* is absent or a YYYY-MM-DD date; warns at its line if not."""
+        value = self.option(name)
+        if value and dates.parse(value) is None:
+            self.warn(f"invalid :{name}: date {value!r}: write YYYY-MM-DD", "invalid_date", self.option_location(name))
+            return False
+        return True
 
     def warn(self, message: str, subtype: Subtype, location: str) -> None:
         """Warn, and remember the problem for :meth:`problem_marker` unless it is suppressed."""

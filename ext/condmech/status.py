@@ -42,11 +42,7 @@ class StatusDirective(_CmDirective):
         condition = self.argument_id("condition")
         recorded = self.has_required(("as-of", "summary"), misspelt) and bool(condition)
         as_of = self.option("as-of")
-        if as_of and dates.parse(as_of) is None:
-            self.warn(
-                f"invalid :as-of: date {as_of!r}: write YYYY-MM-DD", "invalid_date", self.option_location("as-of")
-            )
-            recorded = False
+        recorded = self.valid_date("as-of") and recorded
         keys = self.citations()
         if not recorded:
             return self.unread("cm-status", condition)
