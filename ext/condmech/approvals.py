@@ -114,7 +114,7 @@ def not_checked(checks: Sequence[Check]) -> str:
     names = [c.name for c in checks if c.extent == "none"]
     if not names:
         return ""
-    return f"We could not check approvals in {join(names).replace(' and ', ' or ')}."
+    return f"We could not check approvals in {join(names, 'or')}."
 
 
 def where_checked(checks: Sequence[Check]) -> str:

@@ -65,9 +65,15 @@ def lowest(idents: Sequence[str]) -> Certainty:
     return min(rated, key=lambda c: c.rank) if rated else NOT_RATED
 
 
-def join(words: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+def sentence(text: str) -> str:
+    """*text* as a sentence: a capital first letter and a final period."""
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def join(words: Sequence[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or another *conjunction*: 'a, b or c')."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def _third_person(phrase: str) -> str:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import approvals, dates
+from .certainty import join
 
 SCHEMA_RE = re.compile(r"condmech/(\d+)")
 
@@ -285,21 +286,16 @@ class Comparison:
         """
         notes = []
         if self.first_kinds:
-            kinds = _join([KIND_WORDS.get(k, k.replace("_", " ")) for k in self.first_kinds], "or")
+            kinds = join([KIND_WORDS.get(k, k.replace("_", " ")) for k in self.first_kinds], "or")
             notes.append(f"The {old_label} records did not include {kinds}. These are marked “now recorded”.")
         if self.dropped_kinds:
-            kinds = _join([KIND_WORDS.get(k, k.replace("_", " ")) for k in self.dropped_kinds], "or")
+            kinds = join([KIND_WORDS.get(k, k.replace("_", " ")) for k in self.dropped_kinds], "or")
             notes.append(f"This edition's records no longer include {kinds}, so they are not compared.")
         new_fields = [f for f in self.new_fields if not (reader and f in WORDING_FIELDS)]
         if new_fields:
-            fields = _join([FIELD_LABELS.get(f, f.replace("_", " ")) for f in new_fields], "or")
+            fields = join([FIELD_LABELS.get(f, f.replace("_", " ")) for f in new_fields], "or")
             notes.append(f"The {old_label} records did not give {fields}. These are marked “now given”.")
         return notes
-
-
-def _join(words: list[str], conjunction: str) -> str:
-    """'a, b or c'."""
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def compare(old: Export, new: Export) -> Comparison:

@@ -56,10 +56,10 @@ def _rated(answer: Answer, docname: str, known: set[str]) -> list[nodes.Node]:
 
 def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[nodes.Node]:
     answer = row.effect
-    gaps = [certainty.gap_sentence(g.finding, [(o, cfg.outcomes[o]) for o in g.outcomes]) for g in row.gaps]
+    gaps = row.gap_sentences(cfg.outcomes)
     if answer is None:
         text = "No study of this in people is recorded in this book."
-        return [nodes.Text(" ".join([text, *dict.fromkeys(gaps)]))]
+        return [nodes.Text(" ".join([text, *gaps]))]
     assert answer.finding is not None
     outcomes = [(o, cfg.outcomes[o]) for o in answer.outcomes]
     result: list[nodes.Node] = [
@@ -67,7 +67,7 @@ def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[node
     ]
     result.extend(_rated(answer, docname, known))
     result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
-    result.extend(nodes.Text(f" {gap}") for gap in dict.fromkeys(gaps))
+    result.extend(nodes.Text(f" {gap}") for gap in gaps)
     return result
 
 
@@ -75,8 +75,7 @@ def _harm(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
     answer = row.harm
     if answer is None:
         return [nodes.Text(f"{NO_HARM_DATA} That does not mean it is safe.")]
-    seen = " ".join(dict.fromkeys(sentence(e.seen or e.note) for e in answer.items if e.seen or e.note))
-    result: list[nodes.Node] = [nodes.Text(seen or "Side effects were recorded.")]
+    result: list[nodes.Node] = [nodes.Text(answer.seen or "Side effects were recorded.")]
     result.extend(_rated(answer, docname, known))
     result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
     return result
@@ -101,7 +100,7 @@ def _status(row: Row) -> str:
     status = row.status
     if status is None and not row.approvals:
         return "No approval status is recorded in this book."
-    lead = approvals.headline(row.approvals, row.checks) if row.checks or status is None else status.summary
+    lead = row.approval_answer
     when = f" ({as_of_text(status.as_of)})" if status is not None else ""
     parts = [f"{lead[:1].upper()}{lead[1:].rstrip('.')}{when}.", approvals.not_checked(row.checks)]
     parts.extend(approvals.approval_text(a) for a in row.approvals)
@@ -112,12 +111,6 @@ def _status(row: Row) -> str:
 
 #: What the Harms answer says when no harm is declared: it cannot be read as "no harms".
 NO_HARM_DATA = "No harm data in the studies this book cites."
-
-
-def sentence(text: str) -> str:
-    """*text* as a sentence: a capital first letter and a final period."""
-    text = text.strip().rstrip(".")
-    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def _item(question: str, answer: str | list[nodes.Node], sources: nodes.paragraph | None = None) -> nodes.list_item:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import certainty
+from . import approvals, certainty
 from .certainty import Certainty
 from .matrix import Cell, Matrix, strongest
 from .model import Approval, Check, Definition, Effect, Finding, Level, Problem, Status
@@ -46,6 +46,11 @@ class Answer:
         return tuple(e for e in self.items if e.level == self.level.id)
 
     @property
+    def seen(self) -> str:
+        """What the harms showed, one sentence per declaration that says (its ``:seen:``, else its note)."""
+        return " ".join(dict.fromkeys(certainty.sentence(e.seen or e.note) for e in self.items if e.seen or e.note))
+
+    @property
     def top_sources(self) -> int:
         """How many sources the declarations at the strongest level cite (for singular or plural wording)."""
         return len({key for e in self.top for key in e.citations})
@@ -73,6 +78,18 @@ class Row:
     approvals: tuple[Approval, ...] = ()
     #: Where the book looked for approvals (the same for every row; shown once per table).
     checks: tuple[Check, ...] = ()
+
+    def gap_sentences(self, outcomes: Mapping[str, str]) -> list[str]:
+        """'Pain relief was not reported …' for each declared gap, once; *outcomes* gives the labels."""
+        found = (certainty.gap_sentence(g.finding, [(o, outcomes[o]) for o in g.outcomes]) for g in self.gaps)
+        return list(dict.fromkeys(found))
+
+    @property
+    def approval_answer(self) -> str:
+        """The answer to "Is it approved?": from the approvals and checks, else the status's summary."""
+        if self.checks or self.status is None:
+            return approvals.headline(self.approvals, self.checks)
+        return self.status.summary
 
     @property
     def is_empty(self) -> bool:

@@ -15,7 +15,7 @@ from docutils import nodes
 
 from . import approvals, certainty
 from .config import CmConfig
-from .keymessages import NO_HARM_DATA, plain_level, sentence
+from .keymessages import NO_HARM_DATA, plain_level
 from .model import Effect, Problem
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
 from .overview import Answer, Row
@@ -109,8 +109,7 @@ def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], c
 
 
 def _gaps(row: Row, cfg: CmConfig) -> list[nodes.Node]:
-    sentences = [certainty.gap_sentence(g.finding, [(o, cfg.outcomes[o]) for o in g.outcomes]) for g in row.gaps]
-    return [nodes.paragraph(text, text, classes=["cm-gap"]) for text in dict.fromkeys(sentences)]
+    return [nodes.paragraph(text, text, classes=["cm-gap"]) for text in row.gap_sentences(cfg.outcomes)]
 
 
 def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
@@ -133,7 +132,7 @@ def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: 
     answer = row.harm
     if answer is None:
         return [_none(NO_HARM_DATA)]
-    seen = " ".join(dict.fromkeys(sentence(e.seen or e.note) for e in answer.items if e.seen or e.note))
+    seen = answer.seen
     summary: list[nodes.Node] = [
         nodes.inline(seen, seen, classes=["cm-seen"]),
         nodes.Text(" "),
@@ -181,7 +180,7 @@ def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list
     status = row.status
     if status is None and not row.approvals:
         return [_none("not declared")]
-    lead = approvals.headline(row.approvals, row.checks) if row.checks or status is None else status.summary
+    lead = row.approval_answer
     when = f", {as_of_text(status.as_of)}" if status is not None else ""
     summary: list[nodes.Node] = [nodes.strong(lead, lead, classes=["cm-answer"]), nodes.Text(f"{when}.")]
     result: list[nodes.Node] = []
@@ -198,7 +197,8 @@ def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list
     if cited is not None:
         body.append(cited)
     head = [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
-    return [*head, *result]
+    # in print the details, never folded, give each approval in full: the short form would repeat it
+    return head if compact else [*head, *result]
 
 
 def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], docname: str) -> list[nodes.Node]:
@@ -285,12 +285,9 @@ PRINT_COLUMNS = (
 
 def _print_items(content: list[nodes.Node]) -> list[tuple[list[nodes.Node], list[nodes.Node]]]:
     """One cell's content as (answer, details) pairs: a details box gives its summary and its body;
-    a paragraph outside one (no answer, a gap) joins the answer before it, or stands alone. The short
-    form of an approval is left out: its details, beside it in print, give it in full."""
+    a paragraph outside one (no answer, a gap) joins the answer before it, or stands alone."""
     items: list[tuple[list[nodes.Node], list[nodes.Node]]] = []
     for node in content:
-        if items and "cm-approval" in node.get("classes", ()) and items[-1][1]:
-            continue
         if isinstance(node, cm_details):
             summary, *body = node.children
             items.append(([nodes.paragraph("", "", *summary.children, classes=["cm-answer-line"])], body))
