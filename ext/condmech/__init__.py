@@ -28,14 +28,42 @@ def _add_static(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from . import changes, citations, config, directives, domain, export, nodes, transforms
+    from . import (
+        approvals,
+        changes,
+        citations,
+        clinical,
+        config,
+        directives,
+        domain,
+        export,
+        nodes,
+        review,
+        status,
+        transforms,
+    )
 
     citations.setup(app)
     config.register(app)
     nodes.register(app)
     app.add_domain(domain.CondMechDomain)
-    directives.register(app)
-    changes.setup(app)
+    for name, directive in (
+        ("condition", directives.ConditionDirective),
+        ("mechanism", directives.MechanismDirective),
+        ("link", directives.LinkDirective),
+        ("matrix", directives.MatrixDirective),
+        ("summary", directives.SummaryDirective),
+        ("key-messages", directives.KeyMessagesDirective),
+        ("effect", clinical.EffectDirective),
+        ("harm", clinical.HarmDirective),
+        ("status", status.StatusDirective),
+        ("approval", approvals.ApprovalDirective),
+        ("checked", approvals.CheckedDirective),
+        ("reviewed", review.ReviewedDirective),
+        ("changes", changes.ChangesDirective),
+    ):
+        app.add_directive_to_domain("cm", name, directive)
+    app.connect("doctree-resolved", changes.fill_changes)
     app.add_post_transform(transforms.BuildTables)
     app.add_post_transform(transforms.AssertionHeaders)
     app.add_css_file("condmech.css")

@@ -18,8 +18,8 @@ from docutils.parsers.rst import directives
 from sphinx.util.typing import OptionSpec
 
 from . import dates
+from .base import CITE_SPLIT, AnyOption, CmDirective
 from .certainty import join
-from .directives import CITE_SPLIT, AnyOption, _CmDirective
 from .model import Approval, Check
 from .nodes import cm_approval, cm_checked
 from .warnings import suggest
@@ -134,7 +134,7 @@ def checked_sentences(checks: Sequence[Check]) -> list[str]:
     return sentences
 
 
-class ApprovalDirective(_CmDirective):
+class ApprovalDirective(CmDirective):
     """One approval of one product for the condition named by ``:condition:``."""
 
     has_content = True
@@ -194,7 +194,7 @@ class ApprovalDirective(_CmDirective):
         return [node]
 
 
-class CheckedDirective(_CmDirective):
+class CheckedDirective(CmDirective):
     """Where the book looked for approvals (the argument: a jurisdiction id), how far, and as of when."""
 
     has_content = True

@@ -15,12 +15,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from . import export
+from .base import AnyOption, CmDirective
 from .diff import Comparison, Export, SnapshotError, compare, lines
-from .directives import AnyOption, _CmDirective
 from .nodes import cm_changes
 
 
-class ChangesDirective(_CmDirective):
+class ChangesDirective(CmDirective):
     """The changes since the edition whose export is the argument (a path, as for ``include``)."""
 
     optional_arguments = 1
@@ -74,9 +74,3 @@ def fill_changes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self([])
             continue
         node.replace_self(render(compare(old, current), node["label"]))
-
-
-def setup(app: Sphinx) -> None:
-    """Register the directive and the event that fills its lists."""
-    app.add_directive_to_domain("cm", "changes", ChangesDirective)
-    app.connect("doctree-resolved", fill_changes)

@@ -14,13 +14,13 @@ from docutils.parsers.rst import directives
 from sphinx.util.typing import OptionSpec
 
 from . import certainty
-from .directives import CITE_SPLIT, AnyOption, _CmDirective
+from .base import CITE_SPLIT, AnyOption, CmDirective
 from .model import Finding, Level
 from .nodes import cm_effect
 from .warnings import suggest, warn
 
 
-class HarmDirective(_CmDirective):
+class HarmDirective(CmDirective):
     """A safety finding for a condition: adverse effects seen, with the level of the evidence."""
 
     kind = "harm"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docutils import nodes
 
 from . import dates
-from .directives import AnyOption, _CmDirective
+from .base import AnyOption, CmDirective
 from .nodes import cm_review
 
 
@@ -17,7 +17,7 @@ def review_text(reviewed: str, months: int) -> str:
     return f"Page last reviewed: {dates.display(date)} \u00b7 Next review due: {dates.display(due)}"
 
 
-class ReviewedDirective(_CmDirective):
+class ReviewedDirective(CmDirective):
     """The date (``YYYY-MM-DD``) this page was last reviewed; shown with the next due date."""
 
     optional_arguments = 1

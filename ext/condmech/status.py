@@ -10,7 +10,7 @@ from sphinx.util.nodes import make_id
 from sphinx.util.typing import OptionSpec
 
 from . import dates
-from .directives import AnyOption, _CmDirective
+from .base import AnyOption, CmDirective
 from .nodes import cm_status
 from .warnings import warn
 
@@ -22,7 +22,7 @@ def as_of_text(as_of: str) -> str:
     return f"as of {dates.display(date)}"
 
 
-class StatusDirective(_CmDirective):
+class StatusDirective(CmDirective):
     """The regulatory status of the condition named by the argument."""
 
     has_content = True
