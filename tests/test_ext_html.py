@@ -264,9 +264,8 @@ def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
     assert "Swelling of the knee in 2 of 10 people. Very low certainty, as rated in a review" in messages
     assert "Side effects were reported in" not in messages
     assert (
-        "The sources we checked show no approval for this in the test country; "
-        "one narrow approval elsewhere, in Elsewhere "
-        "(as of 1 November 2026). We could not check approvals in the far country." in messages
+        "The sources we checked show no approval for this in the test country (as of 1 November 2026); "
+        "one narrow approval elsewhere, in Elsewhere. We could not check approvals in the far country." in messages
     )
     assert "a conditional, time-limited approval of Testcel (donor cells) for the worst knee defects." in messages
     assert "Not for knee pain in general. Source: the maker's statement. One small study." in messages

@@ -138,6 +138,11 @@ def test_the_approved_answer_puts_the_readers_question_first() -> None:
         two
         == "The sources we checked show no approval for this in the US; 2 approvals elsewhere, in South Korea and India"
     )
+    # the status's date dates the finding that there is none, not the approvals elsewhere (known only to their sources)
+    dated = approvals.headline([_approval()], checks, " (as of 5 December 2026)")
+    assert dated.startswith("The sources we checked show no approval for this in the US (as of 5 December 2026); one")
+    assert dated.endswith("in South Korea")
+    assert approvals.headline([_approval()], [], ", as of 1 May 2026").endswith("in South Korea, as of 1 May 2026")
     assert approvals.not_checked(checks) == "We could not check approvals in the EU or the UK."
     where = approvals.where_checked(checks)
     assert where.startswith("The US: any approval; how.") and "South Korea: only the products this book names" in where

@@ -88,24 +88,27 @@ def approval_text(approval: Approval, *, short: bool = False) -> str:
     return text
 
 
-def headline(approvals: Sequence[Approval], checks: Sequence[Check]) -> str:
+def headline(approvals: Sequence[Approval], checks: Sequence[Check], when: str = "") -> str:
     """The answer to "Is it approved?", the reader's question first.
 
-    'The sources we checked show no approval for this in the US; one narrow approval
-    elsewhere, in Japan'. A
-    jurisdiction is named as "not approved" only when the book looked there for any
-    approval (``:extent: all``) and found none for this condition.
+    'The sources we checked show no approval for this in the US (as of 5 December 2026); one
+    narrow approval elsewhere, in Japan'. A jurisdiction is named as "not approved" only when
+    the book looked there for any approval (``:extent: all``) and found none for this
+    condition. *when* (the status's date) dates that finding only: each approval elsewhere
+    is as current as its own source, which its line gives.
     """
     approved_in = {a.jurisdiction for a in approvals}
     looked = [c.name for c in checks if c.extent == "all" and c.name not in approved_in]
-    parts = [f"The sources we checked show no approval for this in {join(looked)}"] if looked else []
+    parts = [f"The sources we checked show no approval for this in {join(looked)}{when}"] if looked else []
     places = list(dict.fromkeys(a.jurisdiction for a in approvals))
     if approvals:
         narrow = "narrow " if all(a.not_for for a in approvals) else ""
         count = f"one {narrow}approval" if len(approvals) == 1 else f"{len(approvals)} {narrow}approvals"
         parts.append(f"{count} elsewhere, in {join(places)}" if looked else f"{count}, in {join(places)}")
     if not parts:
-        return "No approval found in the sources this book checked"
+        return f"No approval found in the sources this book checked{when}"
+    if not looked:
+        parts[-1] += when
     return "; ".join(parts)
 
 

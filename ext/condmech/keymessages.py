@@ -100,9 +100,8 @@ def _status(row: Row) -> str:
     status = row.status
     if status is None and not row.approvals:
         return "No approval status is recorded in this book."
-    lead = row.approval_answer
-    when = f" ({as_of_text(status.as_of)})" if status is not None else ""
-    parts = [f"{lead[:1].upper()}{lead[1:].rstrip('.')}{when}.", approvals.not_checked(row.checks)]
+    lead = row.approval_answer(f" ({as_of_text(status.as_of)})" if status is not None else "")
+    parts = [f"{lead[:1].upper()}{lead[1:].rstrip('.')}.", approvals.not_checked(row.checks)]
     parts.extend(approvals.approval_text(a) for a in row.approvals)
     if status is not None and status.approvals:  # the deprecated one-line form
         parts.append("Elsewhere: " + "; ".join(a.rstrip(".") for a in status.approvals) + ".")

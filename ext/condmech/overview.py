@@ -84,12 +84,11 @@ class Row:
         found = (certainty.gap_sentence(g.finding, [(o, outcomes[o]) for o in g.outcomes]) for g in self.gaps)
         return list(dict.fromkeys(found))
 
-    @property
-    def approval_answer(self) -> str:
-        """The answer to "Is it approved?": from the approvals and checks, else the status's summary."""
+    def approval_answer(self, when: str = "") -> str:
+        """The answer to "Is it approved?", dated by *when*: from the approvals and checks, else the status's summary."""
         if self.checks or self.status is None:
-            return approvals.headline(self.approvals, self.checks)
-        return self.status.summary
+            return approvals.headline(self.approvals, self.checks, when)
+        return self.status.summary.rstrip(".") + when
 
     @property
     def is_empty(self) -> bool:

@@ -180,9 +180,8 @@ def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list
     status = row.status
     if status is None and not row.approvals:
         return [_none("not declared")]
-    lead = row.approval_answer
-    when = f", {as_of_text(status.as_of)}" if status is not None else ""
-    summary: list[nodes.Node] = [nodes.strong(lead, lead, classes=["cm-answer"]), nodes.Text(f"{when}.")]
+    lead = row.approval_answer(f", {as_of_text(status.as_of)}" if status is not None else "")
+    summary: list[nodes.Node] = [nodes.strong(lead, lead, classes=["cm-answer"]), nodes.Text(".")]
     result: list[nodes.Node] = []
     body: list[nodes.Node] = []
     if status is not None and status.approvals:  # the deprecated one-line form
