@@ -216,6 +216,10 @@ def test_pdf_fonts_embedded_outline_and_metadata(book: Book) -> None:
     assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) > 40
     outline = PdfReader(book.pdf).outline
     assert len(outline) >= 8
+    # XeLaTeX cannot tag a PDF: the landing page says so, and points screen-reader users elsewhere
+    tagged = re.search(r"^Tagged:\s+yes", info, re.M) is not None
+    landing = " ".join(_html(book.html / "index.html").xpath("//main//p//text()"))
+    assert ("It has no tags for screen readers" in landing) is not tagged
 
 
 def test_pdf_has_no_overfull_boxes(book: Book) -> None:
