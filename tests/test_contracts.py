@@ -160,7 +160,7 @@ def test_sphinx_template_environment_has_no_bytecode_cache():
 
 
 def test_env_keeps_toctree_includes(cited):
-    """domain.document_order walks ``env.toctree_includes`` (undocumented attribute)."""
+    """queries.document_order walks ``env.toctree_includes`` (undocumented attribute)."""
     assert "toctree_includes" in BuildEnvironment.__annotations__ or hasattr(cited.env, "toctree_includes")
     assert cited.env.toctree_includes["index"] == ["conditions", "clinical", "mechanisms", "table", "bibliography"]
 

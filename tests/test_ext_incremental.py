@@ -365,3 +365,38 @@ def test_changing_the_table_view_to_or_from_overview_rewrites_the_key_messages(
     assert {"table", "keys"} <= set(again.app.cm_test_events["written"])
     assert bodies(again.outdir) == bodies(fresh.outdir)
     assert ("table.html#" in bodies(again.outdir)["keys"]) is (after == "overview")
+
+
+@pytest.mark.parametrize("parallel", [0, 2])
+def test_each_query_is_answered_once_per_state_of_the_records(copy_root, build, tmp_path, monkeypatch, parallel):
+    """The rows of a table or box are built once per filter and build (the consistency check and the page
+    share them), and anew after a change to the records: an incremental build shows the change, as a
+    fresh build does."""
+    from condmech import overview
+
+    calls: list[int] = []
+    real = overview.build
+    monkeypatch.setattr(overview, "build", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+
+    def asked(built) -> set[tuple[str, str, str]]:
+        tables = built.app.env.get_domain("cm").queries.tables
+        return {t.filters for t in tables if t.view in ("overview", "key-messages")}
+
+    src = copy_root("incremental")
+    first = build(src, parallel=parallel)
+    assert asked(first) == {("", "", ""), ("", "knee", "")}  # the overview table and the knee's Key messages
+    assert len(calls) == 2
+    calls.clear()
+    add_effect(src)
+    again = build(src, freshenv=False, parallel=parallel)
+    assert len(calls) == 2
+    fresh = build(fresh_copy(src, tmp_path / "fresh"))
+    assert bodies(again.outdir) == bodies(fresh.outdir)
+
+    domain = again.app.env.get_domain("cm")
+    queries = domain.queries
+    assert domain.queries is queries and queries.rows() is queries.rows()
+    assert "ch1" in {e.docname for e in queries.effects}
+    domain.clear_doc("ch1")
+    assert domain.queries is not queries
+    assert "ch1" not in {e.docname for e in domain.queries.effects}

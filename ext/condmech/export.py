@@ -44,16 +44,16 @@ def _url(builder: Builder, docname: str, anchor: str) -> str:
 def data(builder: Builder) -> dict[str, Any]:
     """The export as plain data (see the JSON schema)."""
     env = builder.env
-    domain = get_domain(env)
+    queries = get_domain(env).queries
     cfg = get_config(env.config)
-    conditions = domain.definitions("condition")
-    mechanisms = domain.definitions("mechanism")
+    conditions = queries.definitions("condition")
+    mechanisms = queries.definitions("mechanism")
     known = {(d.kind, d.id) for d in (*conditions, *mechanisms)}
     links = [
-        a for a in domain.assertions() if ("condition", a.condition) in known and ("mechanism", a.mechanism) in known
+        a for a in queries.assertions if ("condition", a.condition) in known and ("mechanism", a.mechanism) in known
     ]
     index = {(a.docname, a.anchor): i for i, a in enumerate(links)}
-    full = domain.matrix()
+    full = queries.matrix()
 
     def effect(e: Effect) -> dict[str, Any]:
         record = {
@@ -73,8 +73,8 @@ def data(builder: Builder) -> dict[str, Any]:
         return {**record, "outcomes": list(e.outcomes), "finding": e.finding, "size": e.size}
 
     conditions_known = {d.id for d in conditions}
-    effects = [e for e in domain.effects() if e.condition in conditions_known]
-    statuses = domain.statuses()
+    effects = [e for e in queries.effects if e.condition in conditions_known]
+    statuses = queries.statuses
 
     def definition(d: Definition) -> dict[str, Any]:
         return {
@@ -155,7 +155,7 @@ def data(builder: Builder) -> dict[str, Any]:
                 "line": a.line,
                 "url": _url(builder, a.docname, a.anchor),
             }
-            for a in domain.approvals()
+            for a in queries.approvals
             if a.condition in conditions_known
         ],
         "checks": [
@@ -169,11 +169,11 @@ def data(builder: Builder) -> dict[str, Any]:
                 "docname": c.docname,
                 "line": c.line,
             }
-            for c in domain.checks()
+            for c in queries.checks
         ],
         "reviews": [
             {"docname": docname, "reviewed": review.date, "url": builder.get_target_uri(docname)}
-            for docname, review in domain.reviews()
+            for docname, review in queries.reviews
         ],
     }
 

@@ -41,15 +41,16 @@ class BuildTables(SphinxPostTransform):
         if not placeholders:
             return
         domain = get_domain(self.env)
+        queries = domain.queries
         cfg = get_config(self.config)
         known = citations.known_keys(self.env)
-        overview = domain.overview_table()
+        overview = queries.overview_table
         legend_given = False
         for node in placeholders:
             request = TableRequest.from_node(node, node["docname"])
-            matrix = domain.matrix(request.filters)
+            matrix = queries.matrix(request.filters)
             if request.view == "key-messages":
-                rows = domain.rows(matrix)
+                rows = queries.rows(request.filters)
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
                 node["ids"] = []  # a box, not a numbered table: its reading-time id goes
                 boxes = [render_key_messages(row, cfg, request.docname, target, known) for row in rows]
@@ -61,12 +62,12 @@ class BuildTables(SphinxPostTransform):
             table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
             if request.view == "overview":
-                rows = domain.rows(matrix)
+                rows = queries.rows(request.filters)
                 result = render_overview(
                     rows, cfg, caption, request.docname, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
                 )  # fmt: skip
-                checks = domain.checks()
+                checks = queries.checks
                 if checks:  # where the book looked for approvals: once per table, not in every answer
                     as_of = as_of_text(max(c.as_of for c in checks))
                     lead = f"Where we looked for approvals ({as_of}):"
@@ -96,7 +97,7 @@ class AssertionHeaders(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
-        domain = get_domain(self.env)
+        winners = get_domain(self.env).queries.winners
         for node in self.document.findall(cm_assertion):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None and finding is not None  # the directive records only known ones
@@ -104,7 +105,7 @@ class AssertionHeaders(SphinxPostTransform):
             unknown = [
                 f"unknown {kind} {node[kind]!r}"  # the suggestion, which depends on every page, is in the warning
                 for kind in ("condition", "mechanism")
-                if (kind, node[kind]) not in domain.winners
+                if (kind, node[kind]) not in winners
             ]
             if unknown and not is_suppressed_warning(WARNING_TYPE, "unknown_id", self.config.suppress_warnings):
                 node.insert(1, problem_marker(unknown))
