@@ -205,6 +205,9 @@ latex_elements = {
 % A box that must not split across pages (the condition chapters' key messages).
 \newenvironment{sphinxclasscm-unbreakable}%
   {\par\noindent\begin{minipage}{\linewidth}}{\end{minipage}\par\medskip}
+% Table A.1 reaches 24pt into each side margin: its wider columns keep it to two pages.
+\newenvironment{sphinxclasscm-overview-wide}%
+  {\advance\linewidth 48pt\advance\@totalleftmargin -24pt}{}
 \makeatother
 """,
     "hyperref": r"""

@@ -84,6 +84,8 @@ def _rater(item: Effect, docname: str, known: set[str]) -> list[nodes.Node]:
 
 def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     body: list[nodes.Node] = []
+    # in print, one declaration's certainty is in the answer beside it, unless a source rated it
+    said = compact and len(answer.items) == 1 and answer.rated_by in ("", certainty.EDITORS)
     for item in answer.items:
         para = nodes.paragraph()
         if not (compact or len(answer.items) == 1):  # else the summary line gives the level
@@ -97,10 +99,12 @@ def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], c
             if item.outcomes:
                 para += nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in item.outcomes)})")
             para += nodes.Text(".")
-        para.extend(_rater(item, docname, known))
+        if not said:
+            para.extend(_rater(item, docname, known))
         if item.note:
             para += nodes.Text(f" {item.note.rstrip('.')}.")
-        body.append(para)
+        if len(para):
+            body.append(para)
     body.append(nodes.paragraph("", "", *_backlinks(answer.items, docname), classes=["cm-where"]))
     cited = _citations(answer.citations, docname, known)
     if cited is not None:
@@ -274,11 +278,12 @@ def render_overview(
 
 
 #: The print table's columns (header, width out of 100, type size): the condition and question, the
-#: answer, and what lies behind it, a size smaller.
+#: answer (its words in bold), and what lies behind it. Answer and details are 9 pt (11 pt leading) in
+#: the book's 11 pt: at 10 pt the answers made the table run onto a third page.
 PRINT_COLUMNS = (
-    ("Condition, question", 17, "small"),
-    ("Answer", 36, "small"),
-    ("Details and sources", 47, "footnotesize"),
+    ("Condition, question", 16, "small"),
+    ("Answer", 34, "footnotesize"),
+    ("Details and sources", 50, "footnotesize"),
 )
 
 
@@ -297,6 +302,29 @@ def _print_items(content: list[nodes.Node]) -> list[tuple[list[nodes.Node], list
     return items
 
 
+def _one_line_of_sources(details: list[nodes.Node]) -> list[nodes.Node]:
+    """The details for print, with the back-links and the sources after them in one paragraph."""
+    result: list[nodes.Node] = []
+    for node in details:
+        previous = result[-1] if result else None
+        if "cm-cites" in node.get("classes", ()) and previous is not None and "cm-where" in previous["classes"]:
+            previous += nodes.Text(" ")
+            previous.extend(node.children)
+        else:
+            result.append(node)
+    return result
+
+
+def _print_cells(answer: list[nodes.Node], details: list[nodes.Node]) -> list[nodes.entry]:
+    """The answer and details cells of a print row; an answer with nothing behind it spans both."""
+    if details:
+        return [table_cell(*answer), table_cell(*_one_line_of_sources(details))]
+    size = nodes.raw("", rf"\{PRINT_COLUMNS[1][2]}", format="latex")  # a merged cell has no column's size
+    merged = table_cell(size, *answer)
+    merged["morecols"] = 1
+    return [merged]
+
+
 def render_print(
     rows: Sequence[Row], cfg: CmConfig, caption: str, docname: str, known: set[str], *, table_id: str, anchored: bool
 ) -> list[nodes.Node]:
@@ -304,7 +332,9 @@ def render_print(
 
     The condition's name heads its first row and each question has rows of its own, so pages break
     between questions, never between a condition and its first answer (a row never splits, so whole
-    conditions in one row left pages half empty). Answer and details sit in columns of their own.
+    conditions in one row left pages half empty). Answer and details sit in columns of their own;
+    an answer without details spans both, and the back-links and sources share a line. The table
+    is in a ``cm-overview-wide`` box, which the book's preamble lets reach into the side margins.
     """
     classes = ["cm-overview", "cm-overview-print", "longtable", "colwidths-given"]
     table = nodes.table("", classes=classes, ids=[table_id])
@@ -324,8 +354,9 @@ def render_print(
             for index, (answer, details) in enumerate(_print_items(content)):
                 label = [*name, nodes.paragraph(question, question)] if index == 0 else []
                 name = []
-                body += nodes.row("", table_cell(*label), table_cell(*answer), table_cell(*details))
+                body += nodes.row("", table_cell(*label), *_print_cells(answer, details))
     tgroup += body
     # a page of its own at the start: on facing pages the whole table is in view at once
     new_page = nodes.raw("", r"\clearpage", format="latex")
-    return [new_page, column_spec([w for _, w, _ in PRINT_COLUMNS], [size for _, _, size in PRINT_COLUMNS]), table]
+    spec = column_spec([w for _, w, _ in PRINT_COLUMNS], [size for _, _, size in PRINT_COLUMNS])
+    return [new_page, nodes.container("", spec, table, classes=["cm-overview-wide"])]
