@@ -510,6 +510,20 @@ def test_search_page_forgives_a_typo(book: Book) -> None:
     assert results["osteoarthritis"][0] is None and results["xyzzyq"] == [None, []]
 
 
+def test_search_snippets_come_from_the_page_text(book: Book) -> None:
+    """search-snippets.js: a result's snippet is the chapter's text, not the theme's buttons and contents list."""
+    from checks.browser import chromium, serve
+
+    with serve(book.html) as base, chromium() as browser:
+        page = browser.new_page()
+        page.goto(f"{base}search.html?q=osteoarthritis")
+        link = "#search-results li:has(> a[href$='conditions/osteoarthritis.html'])"
+        page.wait_for_function(f'document.querySelector("{link} p")?.innerText.length > 0')
+        snippet = page.inner_text(f"{link} p")
+    assert "Key messages" in snippet and "Does it help?" in snippet, snippet
+    assert not re.search(r"Print page|Suggest edit|Contents", snippet), snippet
+
+
 def test_each_page_has_one_viewport_tag_and_a_favicon(book: Book) -> None:
     for path in book.html.rglob("*.html"):
         if "_static" in path.parts:

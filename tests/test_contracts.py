@@ -245,6 +245,15 @@ def test_sphinx_search_parses_queries_where_search_typos_wraps_it():
     assert "return [query, searchTerms, excludedTerms, highlightTerms, objectTerms];" in source
 
 
+def test_sphinx_search_makes_snippets_where_search_snippets_wraps_it():
+    """docs/_ext/search_static/search-snippets.js replaces Search.htmlToText, which reads [role="main"]."""
+    searchtools = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "searchtools.js"
+    source = searchtools.read_text(encoding="utf-8")
+    assert "htmlToText: (htmlString, anchor) => {" in source
+    assert "const text = Search.htmlToText(htmlText, anchor);" in source
+    assert """htmlElement.querySelector('[role="main"]')""" in source
+
+
 def test_docutils_citation_markup_is_what_citationlist_replaces():
     """citationlist.py replaces the opening tags and keeps docutils' closing ones."""
     html = docutils.core.publish_parts(".. [C1] One.\n.. [C2] Two.\n", writer="html5")["body"]

@@ -10,6 +10,10 @@ stay in the contents and the sidebar.
 page-weight budget's request count), replaces a query word that matches nothing by the
 closest indexed word and says so: "osteoarthritus" finds the osteoarthritis chapter.
 The theme's search-as-you-type list stays exact; Enter opens the search page.
+
+``search_static/search-snippets.js``, inline on every page (no extra request), makes a result's
+snippet from the page's article: the theme's ``[role="main"]`` also holds its header buttons
+and the page's contents list, so a chapter's snippet used to be a run of its headings.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.util.fileutil import copy_asset_file
 
 TYPOS_SCRIPT = Path(__file__).parent / "search_static" / "search-typos.js"
+SNIPPETS_SCRIPT = Path(__file__).parent / "search_static" / "search-snippets.js"
 
 
 def mark_unsearchable(app: Sphinx, doctree: nodes.document) -> None:
@@ -32,12 +37,14 @@ def mark_unsearchable(app: Sphinx, doctree: nodes.document) -> None:
         app.env.metadata[docname]["nosearch"] = ""
 
 
-def add_typo_script(app: Sphinx) -> None:
-    """``builder-inited``: copy the script into the site's ``_static`` (HTML site builders only)."""
+def add_scripts(app: Sphinx) -> None:
+    """``builder-inited``: copy the typo script into the site's ``_static``, and put the snippet
+    script inline in every page (HTML site builders only: the EPUB has no search)."""
     if app.builder.name in {"html", "dirhtml"}:
         static = Path(app.outdir, "_static")
         static.mkdir(parents=True, exist_ok=True)
         copy_asset_file(TYPOS_SCRIPT, static / TYPOS_SCRIPT.name, force=True)
+        app.add_js_file(None, body=SNIPPETS_SCRIPT.read_text(encoding="utf-8"))
 
 
 def link_typo_script(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -49,6 +56,6 @@ def link_typo_script(app: Sphinx, pagename: str, templatename: str, context: dic
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("search_exclude_patterns", [], "env", types=[list])
     app.connect("doctree-read", mark_unsearchable, priority=900)  # the collector (500) resets the metadata
-    app.connect("builder-inited", add_typo_script)
+    app.connect("builder-inited", add_scripts)
     app.connect("html-page-context", link_typo_script)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
