@@ -56,15 +56,16 @@ def build(session: nox.Session, formats: tuple[str, ...], *options: str) -> None
     install(session, "docs")
     recipe = Recipe(python="python")
     env = recipe.env()
+
+    def run(fmt: str, step: int, command: list[str]) -> None:
+        try:
+            session.run(*command, external=True, env=env)
+        except nox.command.CommandFailed:
+            forget_environment(command)
+            raise
+
+    recipe.run(formats, run, *options)
     for fmt in formats:
-        recipe.prepare(fmt)
-        for command in recipe.commands(fmt, *options):
-            try:
-                session.run(*command, external=True, env=env)
-            except nox.command.CommandFailed:
-                forget_environment(command)
-                raise
-        recipe.finish(fmt)
         session.log(f"{fmt}: {recipe.out / fmt}")
 
 

@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +99,15 @@ class Recipe:
             self.pdf.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.out / "latex" / f"{BOOK}.pdf", self.pdf)
 
+    def run(self, formats: Sequence[str], run: Callable[[str, int, list[str]], None], *extra: str) -> None:
+        """Build *formats* in order: prepare each, give each of its commands to *run* (with the format and
+        the command's place among them), then finish it. An exception from *run* stops the build unfinished."""
+        for fmt in formats:
+            self.prepare(fmt)
+            for step, command in enumerate(self.commands(fmt, *extra)):
+                run(fmt, step, command)
+            self.finish(fmt)
+
     def commands(self, fmt: str, *extra: str) -> list[list[str]]:
         """The commands that build one format (``pdf``, ``epub``, ``html`` or any other Sphinx builder)."""
         if fmt == "pdf":
@@ -113,15 +122,15 @@ def build(recipe: Recipe, formats: Sequence[str] = FORMATS, *, capture: bool = F
     """
     env = {**os.environ, **recipe.env()}
     warnings: dict[str, str] = {}
-    for fmt in formats:
-        recipe.prepare(fmt)
-        for step, command in enumerate(recipe.commands(fmt)):
-            result = subprocess.run(command, cwd=ROOT, env=env, capture_output=capture, text=True, check=False)
-            if capture and step == 0:  # the Sphinx run; latexmk's output is not a warning
-                warnings[fmt] = result.stderr
-            if result.returncode:
-                raise subprocess.CalledProcessError(result.returncode, command, result.stdout, result.stderr)
-        recipe.finish(fmt)
+
+    def run(fmt: str, step: int, command: list[str]) -> None:
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=capture, text=True, check=False)
+        if capture and step == 0:  # the Sphinx run; latexmk's output is not a warning
+            warnings[fmt] = result.stderr
+        if result.returncode:
+            raise subprocess.CalledProcessError(result.returncode, command, result.stdout, result.stderr)
+
+    recipe.run(formats, run)
     return warnings
 
 
