@@ -32,30 +32,26 @@ def _warn(message: str, location: str | tuple[str, None]) -> None:
     logger.warning(message, location=location, type="book", subtype="description")
 
 
-def key_lines(path: Path) -> dict[str, int]:
-    """The line of each key in the descriptions file (for warnings)."""
-    if not path.is_file():
-        return {}
-    return {
-        m["key"].strip(): n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1) if (m := KEY.match(line))
-    }
+def key_lines(text: str) -> dict[str, int]:
+    """The line of each key in the text of the descriptions file (for warnings)."""
+    return {m["key"].strip(): n for n, line in enumerate(text.splitlines(), 1) if (m := KEY.match(line))}
 
 
 def load(path: Path) -> dict[str, str]:
     """The descriptions in ``path`` (``{}``, with a warning, if it is missing or not TOML strings)."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as error:
         # (No file:line location: the TOML error says where; Sphinx would read a bare path as a page.)
         logger.warning(f"cannot read the page descriptions in {path}: {error}", type="book", subtype="description")
         return {}
-    lines = key_lines(path)
     descriptions = {}
     for key, value in data.items():
         if isinstance(value, str) and value.strip():
             descriptions[key] = value.strip()
         else:
-            _warn(f"the description of {key!r} is not a non-empty string", f"{path}:{lines.get(key, 0)}")
+            _warn(f"the description of {key!r} is not a non-empty string", f"{path}:{key_lines(text).get(key, 0)}")
     return descriptions
 
 
@@ -76,12 +72,14 @@ def _check(app: Sphinx, env: BuildEnvironment) -> None:
     if not app.config.page_descriptions_file:
         return
     descriptions = app.config.page_descriptions
-    path = Path(app.confdir, app.config.page_descriptions_file)
-    lines = key_lines(path)
     for docname in sorted(env.found_docs - set(descriptions)):
         _warn(f"no description for this page in {app.config.page_descriptions_file}", (docname, None))
-    for key in sorted(set(descriptions) - env.found_docs):
-        _warn(f"description for {key!r}, which is not a page of the book", f"{path}:{lines.get(key, 0)}")
+    unknown = sorted(set(descriptions) - env.found_docs)
+    if unknown:  # read the file again only to say where (it was read once, at config-inited)
+        path = Path(app.confdir, app.config.page_descriptions_file)
+        lines = key_lines(path.read_text("utf-8")) if path.is_file() else {}
+        for key in unknown:
+            _warn(f"description for {key!r}, which is not a page of the book", f"{path}:{lines.get(key, 0)}")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
