@@ -59,14 +59,19 @@ def epubcheck(epub: Path) -> dict[str, list[str]]:
     return found
 
 
+def package_document(book: zipfile.ZipFile) -> str:
+    """Where the package document (the OPF) is in the EPUB, as ``META-INF/container.xml`` names it."""
+    container = ET.fromstring(book.read("META-INF/container.xml"))
+    rootfile = container.find(f".//{CONTAINER_NS}rootfile")
+    if rootfile is None:
+        raise ValueError("META-INF/container.xml names no package document")
+    return rootfile.attrib["full-path"]
+
+
 def package_metadata(epub: Path) -> list[tuple[str, str]]:
     """The ``<meta property>`` entries of the package document, in order."""
     with zipfile.ZipFile(epub) as book:
-        container = ET.fromstring(book.read("META-INF/container.xml"))
-        rootfile = container.find(f".//{CONTAINER_NS}rootfile")
-        if rootfile is None:
-            raise ValueError("META-INF/container.xml names no package document")
-        opf = ET.fromstring(book.read(rootfile.attrib["full-path"]))
+        opf = ET.fromstring(book.read(package_document(book)))
     return [(meta.attrib["property"], (meta.text or "").strip()) for meta in opf.iter(f"{OPF_NS}meta")
             if "property" in meta.attrib]  # fmt: skip
 
@@ -93,11 +98,7 @@ def page_widths(epub: Path, width: int = SCREEN_WIDTH) -> dict[str, int]:
     """Each XHTML page's width in CSS px, laid out on a screen *width* px wide (its scroll width)."""
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(epub) as book:
         book.extractall(tmp)
-        container = ET.fromstring(book.read("META-INF/container.xml"))
-        rootfile = container.find(f".//{CONTAINER_NS}rootfile")
-        if rootfile is None:
-            raise ValueError("META-INF/container.xml names no package document")
-        package = Path(tmp, rootfile.attrib["full-path"])
+        package = Path(tmp, package_document(book))
         pages = content_documents(ET.fromstring(package.read_bytes()))
         widths = {}
         with chromium() as browser:

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from checks import Book, verdict
-from checks.structure import normalise
+from checks.structure import bookmarks, normalise
 
 #: Document information entries (and the catalogue's /Lang) a reader's PDF must carry.
 METADATA = ("/Title", "/Author", "/Subject")
@@ -51,11 +51,7 @@ def missing_metadata(reader: PdfReader) -> list[str]:
 
 def outline_entries(reader: PdfReader) -> int:
     """How many bookmarks the outline has, at every level."""
-
-    def count(items: list) -> int:
-        return sum(count(item) if isinstance(item, list) else 1 for item in items)
-
-    return count(reader.outline)
+    return len(bookmarks(reader))
 
 
 def link_problems(reader: PdfReader) -> tuple[int, list[str]]:
@@ -96,19 +92,12 @@ def page_texts(pdf: Path) -> list[list[str]]:
 def stranded_headings(reader: PdfReader, pages: list[list[str]]) -> list[str]:
     """Bookmarked headings with fewer than MIN_LINES_AFTER_HEADING lines of text below them on their page."""
     problems = []
-
-    def walk(items: list) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-                continue
-            number = reader.get_destination_page_number(item)
-            lines, title = pages[number], normalise(item.title)[:40]
-            at = next((i for i, line in enumerate(lines) if title in normalise(line)), None)
-            if at is not None and len(lines) - at - 1 < MIN_LINES_AFTER_HEADING:
-                problems.append(f"page {number + 1}: heading {item.title!r} stranded at the foot of the page")
-
-    walk(reader.outline)
+    for _, item in bookmarks(reader):
+        number = reader.get_destination_page_number(item)
+        lines, title = pages[number], normalise(item.title)[:40]
+        at = next((i for i, line in enumerate(lines) if title in normalise(line)), None)
+        if at is not None and len(lines) - at - 1 < MIN_LINES_AFTER_HEADING:
+            problems.append(f"page {number + 1}: heading {item.title!r} stranded at the foot of the page")
     return problems
 
 

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from urllib.parse import urldefrag
 
 from pypdf import PdfReader
+from pypdf.generic import Destination
 
 from checks import Book, verdict
 
@@ -163,33 +164,29 @@ def epub_ncx(ncx: bytes) -> list[Entry]:
     return entries
 
 
-def pdf_outline(reader: PdfReader) -> list[Entry]:
-    """The PDF's bookmarks by title, with their depth."""
-    entries: list[Entry] = []
+def bookmarks(reader: PdfReader) -> list[tuple[int, Destination]]:
+    """The PDF's outline in reading order, each bookmark with its depth (1: the top level)."""
+    found: list[tuple[int, Destination]] = []
 
     def walk(items: list, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
             else:
-                entries.append(Entry(depth, normalise(item.title)))
+                found.append((depth, item))
 
     walk(reader.outline, 1)
-    return entries
+    return found
+
+
+def pdf_outline(reader: PdfReader) -> list[Entry]:
+    """The PDF's bookmarks by title, with their depth."""
+    return [Entry(depth, normalise(item.title)) for depth, item in bookmarks(reader)]
 
 
 def pdf_page_starts(reader: PdfReader, titles: Iterable[str]) -> list[str]:
     """Reader pages whose bookmark is not at the top of a PDF page (the highest bookmark on any page)."""
-    wanted, items = set(titles), []
-
-    def walk(entries: list) -> None:
-        for item in entries:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                items.append(item)
-
-    walk(reader.outline)
+    wanted, items = set(titles), [item for _, item in bookmarks(reader)]
     top = max((float(item.top) for item in items if item.top is not None), default=0.0)
     problems, seen = [], set()
     for item in items:
