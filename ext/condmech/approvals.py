@@ -24,8 +24,8 @@ from .model import Approval, Check
 from .nodes import cm_approval, cm_checked
 from .warnings import suggest
 
-#: ``:kind:`` values, in the order they are written.
-KINDS = {"full": "full", "conditional": "conditional", "time-limited": "time-limited"}
+#: ``:kind:`` values, in the order they are written (and said: 'a conditional, time-limited approval').
+KINDS = ("full", "conditional", "time-limited")
 #: ``:source:`` values and how the answer names them.
 SOURCES = {"regulator": "the regulator's record", "maker": "the maker's statement", "news": "a news report"}
 #: ``:extent:`` values of ``cm:checked``, and what the book looked for at each.
@@ -57,7 +57,7 @@ def display_date(value: str) -> str:
 
 def kind_words(approval: Approval) -> str:
     """'a conditional, time-limited approval', or 'an approval' (a full one)."""
-    limited = [KINDS[k] for k in approval.kinds if k != "full"]
+    limited = [k for k in approval.kinds if k != "full"]
     return f"a {', '.join(limited)} approval" if limited else "an approval"
 
 
@@ -170,7 +170,7 @@ class ApprovalDirective(CmDirective):
             message = f"invalid :date: {date!r}: write YYYY, YYYY-MM or YYYY-MM-DD"
             self.warn(message, "invalid_date", self.option_location("date"))
             recorded = False
-        recorded = self.choice("kind", list(KINDS)) and recorded
+        recorded = self.choice("kind", KINDS) and recorded
         recorded = self.choice("source", list(SOURCES)) and recorded
         keys = self.citations()
         if not (recorded and condition):

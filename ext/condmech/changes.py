@@ -1,10 +1,11 @@
 """``cm:changes``: what changed in the evidence since an earlier edition, as a list per condition.
 
-The directive names a committed snapshot of the earlier edition's export (a JSON file);
-the page depends on it, so a new snapshot re-reads the page. The list is drawn when the
-page is written, from this build's export data (:func:`condmech.export.data`, which reads
-the domain), compared with :mod:`condmech.diff`; the domain marks the page outdated when
-the facts it shows change (``data["changes"]``).
+The directive names a committed snapshot of the earlier edition's export (a JSON file),
+read once when the page is read and kept in its doctree; the page depends on the file, so
+a new snapshot re-reads the page. The list is drawn when the page is written, from this
+build's export data (:func:`condmech.export.data`, which reads the domain), compared with
+:mod:`condmech.diff`; the domain marks the page outdated when the facts it shows change
+(``data["changes"]``).
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ class ChangesDirective(CmDirective):
         snapshot, path = self.env.relfn2path(self.arguments[0].strip())
         self.env.note_dependency(path)  # a missing file re-reads the page, so the warning stays until fixed
         try:
-            Export.load(path)
+            old = Export.load(path)
         except SnapshotError as err:
             self.warn(f"snapshot {snapshot!r}: {err}", "invalid_snapshot", self.get_location())
             return self.problem_marker()
-        node = cm_changes("", snapshot=snapshot, label=Path(snapshot).stem, line=self.lineno)
+        # its data (plain JSON values) stays with the page until the file changes and the page is read again
+        node = cm_changes("", snapshot=snapshot, label=Path(snapshot).stem, line=self.lineno, export=old.data)
         self.set_source_info(node)
         return [node]
 
@@ -68,9 +70,4 @@ def fill_changes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     current = Export.from_data(export.data(app.builder))
     for node in found:
-        try:
-            old = Export.load(Path(app.srcdir, node["snapshot"]))
-        except SnapshotError:  # reported when the page was read; it is re-read until fixed
-            node.replace_self([])
-            continue
-        node.replace_self(render(compare(old, current), node["label"]))
+        node.replace_self(render(compare(Export.from_data(node["export"]), current), node["label"]))

@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -141,20 +142,21 @@ class Export:
     def schema(self) -> str:
         return f"condmech/{self.version}"
 
-    @property
+    @cached_property
     def conditions(self) -> dict[str, str]:
         """Condition id -> display name, in book order."""
         return {c["id"]: c["name"] for c in self.data["conditions"]}
 
-    def kinds(self) -> list[str]:
+    @cached_property
+    def kinds(self) -> tuple[str, ...]:
         """The record kinds this export has."""
-        return [
+        return tuple(
             key
             for key, value in self.data.items()
             if isinstance(value, list)
             and key not in NOT_RECORDS
             and (key in TOPICS or key in BOOK_TOPICS or _names_condition(value))
-        ]
+        )
 
     def records(self, kind: str) -> list[dict[str, Any]]:
         """The records of *kind* that belong to a defined condition (reviews: of a condition's page)."""
@@ -300,11 +302,11 @@ class Comparison:
 
 def compare(old: Export, new: Export) -> Comparison:
     """What differs from *old* to *new*, per condition (in the new book order, removed ones last)."""
-    kinds = sorted(new.kinds(), key=lambda kind: _rank(list(TOPICS), kind))
+    kinds = sorted(new.kinds, key=lambda kind: _rank(list(TOPICS), kind))
     changes: dict[str, list[Change]] = {}
     new_fields: set[str] = set()
     for kind in kinds:
-        for condition, change in _compare_kind(kind, old, new, kind not in old.kinds(), new_fields):
+        for condition, change in _compare_kind(kind, old, new, kind not in old.kinds, new_fields):
             changes.setdefault(condition, []).append(change)
     names = {**old.conditions, **new.conditions}
     ordered = [*new.conditions, *(c for c in old.conditions if c not in new.conditions)]
@@ -323,8 +325,8 @@ def compare(old: Export, new: Export) -> Comparison:
         old.schema,
         new.schema,
         result,
-        first_kinds=tuple(k for k in kinds if k not in old.kinds()),
-        dropped_kinds=tuple(k for k in old.kinds() if k not in new.kinds()),
+        first_kinds=tuple(k for k in kinds if k not in old.kinds),
+        dropped_kinds=tuple(k for k in old.kinds if k not in new.kinds),
         new_fields=tuple(sorted(new_fields)),
     )
 

@@ -11,6 +11,7 @@ import io
 import json
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -22,6 +23,7 @@ from .config import CmConfig, get_config
 from .domain import get_domain
 from .model import BIDI_CONTROLS, Definition, Effect
 from .nodes import cm_data_links
+from .queries import Queries
 
 SCHEMA_ID = "condmech/3"
 BASENAME = "condition-mechanism"
@@ -41,11 +43,22 @@ def _url(builder: Builder, docname: str, anchor: str) -> str:
     return f"{builder.get_target_uri(docname)}#{anchor}"
 
 
+#: Each state of the records -> builder name -> its export: built once a build, for the files and
+#: the list of changes, and never from an earlier state (a change to the records makes new queries).
+_EXPORTS: WeakKeyDictionary[Queries, dict[str, dict[str, Any]]] = WeakKeyDictionary()
+
+
 def data(builder: Builder) -> dict[str, Any]:
-    """The export as plain data (see the JSON schema)."""
-    env = builder.env
-    queries = get_domain(env).queries
-    cfg = get_config(env.config)
+    """The export as plain data (see the JSON schema); callers do not change it."""
+    queries = get_domain(builder.env).queries
+    built = _EXPORTS.setdefault(queries, {})
+    if builder.name not in built:
+        built[builder.name] = _data(builder, queries)
+    return built[builder.name]
+
+
+def _data(builder: Builder, queries: Queries) -> dict[str, Any]:
+    cfg = get_config(builder.env.config)
     conditions = queries.definitions("condition")
     mechanisms = queries.definitions("mechanism")
     known = {(d.kind, d.id) for d in (*conditions, *mechanisms)}

@@ -9,7 +9,8 @@ disagree.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import approvals, certainty
@@ -32,18 +33,28 @@ class Answer:
     items: tuple[Effect, ...]
     citations: tuple[str, ...]
     #: Outcome ids measured at the strongest level, in configured order.
-    outcomes: tuple[str, ...]
-    #: The lowest certainty declared at the strongest level (a headline claims no more than its parts).
-    certainty: Certainty = certainty.NOT_RATED
-    #: Who rated it: a cited key or ``editors`` ('' when not rated).
-    rated_by: str = ""
-    #: How big the effect is, in words, when one declaration at the strongest level says so.
-    size: str = ""
+    outcomes: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def top(self) -> tuple[Effect, ...]:
         """The declarations at the strongest level."""
         return tuple(e for e in self.items if e.level == self.level.id)
+
+    @cached_property
+    def certainty(self) -> Certainty:
+        """The lowest certainty declared at the strongest level (a headline claims no more than its parts)."""
+        return certainty.lowest([e.certainty for e in self.top])
+
+    @property
+    def rated_by(self) -> str:
+        """Who rated :attr:`certainty`: a cited key or ``editors`` ('' when not rated)."""
+        return next((e.rated_by for e in self.top if e.certainty == self.certainty.id), "")
+
+    @property
+    def size(self) -> str:
+        """How big the effect is, in words, when the declarations at the strongest level say it alike."""
+        sizes = {e.size for e in self.top}
+        return sizes.pop() if len(sizes) == 1 else ""
 
     @property
     def seen(self) -> str:
@@ -85,7 +96,7 @@ class Row:
         return list(dict.fromkeys(found))
 
     def approval_answer(self, when: str = "") -> str:
-        """The answer to "Is it approved?", dated by *when*: from the approvals and checks, else the status's summary."""
+        """The answer to "Is it approved?", dated by *when*: from the approvals and checks, else the status."""
         if self.checks or self.status is None:
             return approvals.headline(self.approvals, self.checks, when)
         return self.status.summary.rstrip(".") + when
@@ -99,16 +110,9 @@ def _answer(cfg: CmConfig, found: Sequence[Effect]) -> Answer | None:
     known = [e for e in found if cfg.level(e.level) is not None and (e.kind == "harm" or cfg.finding(e.finding))]
     if not known:
         return None
-    level, finding, ranked, citations = strongest(cfg, known)
-    top = [e for e in ranked if e.level == level.id]
-    measured = {o for e in top for o in e.outcomes}
-    rated = certainty.lowest([e.certainty for e in top])
-    rater = next((e.rated_by for e in top if e.certainty == rated.id), "")
-    sizes = {e.size for e in top}
-    size = sizes.pop() if len(sizes) == 1 else ""
-    return Answer(
-        level, finding, ranked, citations, tuple(o for o in cfg.outcomes if o in measured), rated, rater, size
-    )
+    answer = Answer(*strongest(cfg, known))
+    measured = {o for e in answer.top for o in e.outcomes}
+    return replace(answer, outcomes=tuple(o for o in cfg.outcomes if o in measured))
 
 
 def build(
