@@ -126,9 +126,27 @@ def short_answer(sentence: str) -> str:
     return text[3].upper() + text[4:] if text.startswith("It ") else text
 
 
-def certainty_words(certainty: Certainty) -> str:
-    """'low certainty', or 'certainty not rated'."""
-    return "certainty not rated" if certainty is NOT_RATED else f"{certainty.label} certainty"
+def certainty_words(certainty: Certainty, rated_by: str = "") -> str:
+    """'low certainty', or 'certainty not rated'; 'low certainty (editors' judgement)' when *rated_by* the editors."""
+    if certainty is NOT_RATED:
+        return "certainty not rated"
+    return f"{certainty.label} certainty" + (" (editors' judgement)" if rated_by == EDITORS else "")
+
+
+class RatingWords(NamedTuple):
+    """How one place says who rated a certainty, in a sentence of its own: the words after
+    '<Label> certainty' for the editors and before a cited review's citation, or the sentence
+    that says it was not rated."""
+
+    not_rated: str
+    editors: str
+    review: str
+
+
+#: In a Key-messages box: 'Low certainty, as rated in a review [1].'
+BOX_RATING = RatingWords("The certainty was not rated.", ", in the editors' judgement.", ", as rated in a review ")
+#: In the evidence table's details, for each declaration: 'Low certainty, as rated by [1].'
+DETAILS_RATING = RatingWords("Certainty not rated.", ": the editors' own judgement.", ", as rated by ")
 
 
 def gap_sentence(finding: str, outcomes: Sequence[tuple[str, str]]) -> str:

@@ -35,23 +35,19 @@ def plain_level(level: Level, count: int = 2) -> str:
     return one if count == 1 else several
 
 
-def _rated(answer: Answer, docname: str, known: set[str]) -> list[nodes.Node]:
-    """'Low certainty, as rated in a review [cite].', '…, in the editors' judgement.' or 'The certainty was not rated.'
-
-    A rating is never shown without who gave it.
+def rating(
+    rated: certainty.Certainty, rated_by: str, words: certainty.RatingWords, docname: str, known: set[str]
+) -> list[nodes.Node]:
+    """' Low certainty, as rated in a review [cite].', '…, in the editors' judgement.' or ' The certainty was
+    not rated.', in the *words* of the place it is shown. A rating is never shown without who gave it.
     """
-    rated = answer.certainty
     if rated is certainty.NOT_RATED:
-        return [nodes.Text(" The certainty was not rated.")]
-    label = rated.label[:1].upper() + rated.label[1:]
-    if answer.rated_by == certainty.EDITORS:
-        return [nodes.Text(f" {label} certainty, in the editors' judgement.")]
-    cited = _citations([answer.rated_by], docname, known)
-    return [
-        nodes.Text(f" {label} certainty, as rated in a review "),
-        *(cited.children if cited else ()),
-        nodes.Text("."),
-    ]
+        return [nodes.Text(f" {words.not_rated}")]
+    label = f" {rated.label.capitalize()} certainty"
+    if rated_by == certainty.EDITORS:
+        return [nodes.Text(label + words.editors)]
+    cited = _citations([rated_by], docname, known)
+    return [nodes.Text(label + words.review), *(cited.children if cited else ()), nodes.Text(".")]
 
 
 def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[nodes.Node]:
@@ -65,7 +61,7 @@ def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[node
     result: list[nodes.Node] = [
         nodes.Text(certainty.answer(answer.finding.id, answer.certainty, outcomes, answer.size))
     ]
-    result.extend(_rated(answer, docname, known))
+    result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, docname, known))
     result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
     result.extend(nodes.Text(f" {gap}") for gap in gaps)
     return result
@@ -76,7 +72,7 @@ def _harm(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
     if answer is None:
         return [nodes.Text(f"{NO_HARM_DATA} That does not mean it is safe.")]
     result: list[nodes.Node] = [nodes.Text(answer.seen or "Side effects were recorded.")]
-    result.extend(_rated(answer, docname, known))
+    result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, docname, known))
     result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
     return result
 

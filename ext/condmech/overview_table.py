@@ -15,8 +15,8 @@ from docutils import nodes
 
 from . import approvals, certainty
 from .config import CmConfig
-from .keymessages import NO_HARM_DATA, plain_level
-from .model import Effect, Problem
+from .keymessages import NO_HARM_DATA, plain_level, rating
+from .model import Problem
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
 from .overview import Answer, Row
 from .render import (
@@ -58,28 +58,14 @@ def _none(text: str) -> nodes.paragraph:
 def _certainty_node(answer: Answer) -> nodes.inline:
     """'⊕⊕◯◯ Low certainty (editors' judgement)': GRADE's marker, always with its words."""
     rated = answer.certainty
-    words = certainty.certainty_words(rated)
+    words = certainty.certainty_words(rated, answer.rated_by)
     words = words[:1].upper() + words[1:]
-    if answer.rated_by == certainty.EDITORS:
-        words += " (editors' judgement)"
     node = nodes.inline("", "", classes=["cm-certainty", f"cm-certainty-{rated.id}"])
     if rated.marker:
         node += nodes.inline(rated.marker, rated.marker, classes=["cm-marker"])
         node += nodes.Text(" ")
     node += nodes.Text(words)
     return node
-
-
-def _rater(item: Effect, docname: str, known: set[str]) -> list[nodes.Node]:
-    """Who rated one declaration's certainty, for the details."""
-    rated = certainty.get(item.certainty)
-    if rated is certainty.NOT_RATED:
-        return [nodes.Text(" Certainty not rated.")]
-    if item.rated_by == certainty.EDITORS:
-        return [nodes.Text(f" {rated.label.capitalize()} certainty: the editors' own judgement.")]
-    cited = _citations([item.rated_by], docname, known)
-    return [nodes.Text(f" {rated.label.capitalize()} certainty, as rated by "), *(cited.children if cited else ()),
-            nodes.Text(".")]  # fmt: skip
 
 
 def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
@@ -100,7 +86,7 @@ def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], c
                 para += nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in item.outcomes)})")
             para += nodes.Text(".")
         if not said:
-            para.extend(_rater(item, docname, known))
+            para.extend(rating(certainty.get(item.certainty), item.rated_by, certainty.DETAILS_RATING, docname, known))
         if item.note:
             para += nodes.Text(f" {item.note.rstrip('.')}.")
         if len(para):

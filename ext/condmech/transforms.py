@@ -117,9 +117,7 @@ class AssertionHeaders(SphinxPostTransform):
             extra = (
                 f", {gap.removeprefix('was ')}"
                 if gap
-                else f", {certainty.certainty_words(certainty.get(node['certainty']))}"
+                else f", {certainty.certainty_words(certainty.get(node['certainty']), node['rated_by'])}"
             )
-            if node["rated_by"] == certainty.EDITORS:
-                extra += " (editors' judgement)"
             header = effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"], extra)
             node.insert(0, header)
