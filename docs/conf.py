@@ -110,7 +110,9 @@ html_theme_options = {
     # No full-screen button: it means little to a patient, and phones have no room for it.
     "use_fullscreen_button": False,
     "show_toc_level": 2,
-    "home_page_in_toc": True,
+    # The book's title heads the sidebar and links to the landing page; listed again as the
+    # sidebar's first entry, a desktop reader saw it three times on the landing page.
+    "home_page_in_toc": False,
     # The whole contents tree in the sidebar of every page, each chapter with its own toggle,
     # so a reader can open chapter 4's condition chapters from any page (issue 18). For this
     # book's 25 pages the cost is not measurable; at hundreds of pages it would be (the

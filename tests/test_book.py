@@ -524,6 +524,19 @@ def test_search_snippets_come_from_the_page_text(book: Book) -> None:
     assert not re.search(r"Print page|Suggest edit|Contents", snippet), snippet
 
 
+def test_the_sidebar_names_the_book_once(book: Book) -> None:
+    """The title at the top of the sidebar links to the landing page; the contents below it do not repeat it."""
+    for path in (book.html / "index.html", book.html / "conditions" / "osteoarthritis.html"):
+        page = _html(path)
+        (logo,) = page.xpath("//div[contains(@class, 'bd-sidebar-primary')]//a[contains(@class, 'navbar-brand')]")
+        assert (
+            logo.get("href") in ("#", "../index.html")
+            and "Stem Cell Therapy for Pain Management" in logo.text_content()
+        )
+        (nav,) = page.xpath("//nav[contains(@class, 'bd-docs-nav')]")
+        assert "Stem Cell Therapy for Pain Management" not in nav.text_content(), path
+
+
 def test_each_page_has_one_viewport_tag_and_a_favicon(book: Book) -> None:
     for path in book.html.rglob("*.html"):
         if "_static" in path.parts:
