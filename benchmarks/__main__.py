@@ -69,6 +69,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--variants", type=_names, default=list(suites.VARIANTS), help=f"of {', '.join(suites.VARIANTS)} (default: all)"
     )
+    parser.add_argument(
+        "--before",
+        default=suites.BEFORE,
+        help=f"git revision whose extension the condmech-before variant builds with (default {suites.BEFORE})",
+    )
     parser.add_argument("--links", type=int, default=3, help="condition–mechanism links per chapter (default 3)")
     parser.add_argument("--table-sizes", type=_ints, help="links in the table micro-benchmark (full: 100,...,100000)")
     parser.add_argument("--book-formats", type=_names, help="of pdf, epub, html (full: all three)")
@@ -126,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
             log,
             args.variants,
             together=args.together,
+            before=args.before,
         )
     results["load"]["end"] = report.load()
     results["duration_s"] = round(time.perf_counter() - started, 1)

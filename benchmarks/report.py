@@ -117,6 +117,12 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     notes = [f"{(paired - MAX_OVERHEAD) * 100:.1f} points over"] if paired and paired > MAX_OVERHEAD else []
     if fast:
         notes.append(f"with the book's citation lookup in both builds: {fast['wall']:.3f}x (CPU {fast['cpu']:.3f}x)")
+    if earlier := ratios.get("condmech-before/plain"):
+        revision = results["corpus"].get("before", "the earlier revision")
+        notes.append(
+            f"the extension at {revision} in the same rounds: {statistics.median(earlier['paired_wall']):.3f}x "
+            f"(CPU {earlier['cpu']:.3f}x)"
+        )
     if ours and (page := size.get("table_page")):
         cost = _table_page_cost(page)
         notes.append(f"the table page alone adds {cost:.1f} s to a rebuild of the plain corpus's page")

@@ -228,11 +228,18 @@ class Variant:
     theme: str = "alabaster"
     full_navigation: bool = False
     fast_citations: bool = False
+    #: Built with the extension as it was at the revision given to :func:`corpus_suite` (*before*).
+    before: bool = False
 
 
+#: The revision ``condmech-before`` builds with, unless told otherwise: main before issue 22's rendering work.
+BEFORE = "1eb1b2a"
 VARIANTS = {
     "plain": Variant("plain", "plain admonitions, no extension (baseline)"),
     "condmech": Variant("condmech", "condmech: cm:link + one cm:matrix"),
+    "condmech-before": Variant(
+        "condmech", "condmech as it was at commit {before}: cm:link + one cm:matrix", before=True
+    ),
     "todo": Variant("todo", "sphinx.ext.todo: each link a todo + one todolist"),
     "needs": Variant("needs", "sphinx-needs: each link a need + one needtable"),
     "condmech-book": Variant(
@@ -248,6 +255,8 @@ VARIANTS = {
 #: (numerator, denominator) pairs reported as ratios of build time.
 RATIOS = (
     ("condmech", "plain"),
+    ("condmech-before", "plain"),
+    ("condmech", "condmech-before"),
     ("todo", "plain"),
     ("needs", "plain"),
     ("todo", "condmech"),
@@ -272,20 +281,24 @@ def corpus_suite(
     log: Log,
     variants: Sequence[str] = tuple(VARIANTS),
     together: bool = False,
+    before: str = BEFORE,
 ) -> dict[str, Any]:
     """Clean HTML builds of each variant (of *variants*) of each size, interleaved.
 
     *together*: the builds of a round start at the same time (one core each), instead of
-    one after the other; for two variants on a two-core machine.
+    one after the other; for two variants on a two-core machine. *before*: the git
+    revision whose extension ``condmech-before`` builds with.
     """
     results: dict[str, Any] = {
         "links_per_page": links,
-        "variants": {k: v.label for k, v in VARIANTS.items()},
+        "variants": {k: v.label.format(before=before) for k, v in VARIANTS.items()},
         "sizes": {},
         "together": together,
+        "before": before,
     }
+    extension = corpus.extension_at(before, work / "condmech-before") if "condmech-before" in variants else None
     for size in sizes:
-        names = ["plain", "condmech", "todo", "needs"]
+        names = ["plain", "condmech", "condmech-before", "todo", "needs"]
         names += ["condmech-book"] * (size in theme_sizes) + ["condmech-book-fullnav"] * (size in full_nav_sizes)
         names += ["plain-fastcite", "condmech-fastcite", "needs-fastcite"] * (size in fast_cite_sizes)
         names = [name for name in names if name in variants]
@@ -301,6 +314,7 @@ def corpus_suite(
                 theme=v.theme,
                 full_navigation=v.full_navigation,
                 fast_citations=v.fast_citations,
+                extension=extension if v.before else None,
             )
             words[name] = generated.words
         runs: dict[str, list[measure.Run]] = {name: [] for name in names}

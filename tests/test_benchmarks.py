@@ -177,3 +177,40 @@ def test_harness_builds_a_round_together(tmp_path: Path) -> None:
     size = report["corpus"]["sizes"]["2"]
     assert {name: build["raw"][0]["written"] for name, build in size["builds"].items()} == {"plain": 6, "condmech": 6}
     assert "started at the same time" in (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+
+
+def test_harness_builds_the_extension_as_it_was_at_a_revision(tmp_path: Path) -> None:
+    # HEAD's extension: the conf.py of condmech-before puts its archived copy first on sys.path and fails the
+    # build if Sphinx imports the installed one instead.
+    variants = "plain,condmech,condmech-before"
+    report = _harness(tmp_path, "--suites", "corpus", "--sizes", "2", "--variants", variants, "--before", "HEAD")
+    archived = tmp_path / "work" / "condmech-before" / "ext"
+    assert (archived / "condmech" / "__init__.py").is_file()
+    corpora = tmp_path / "work" / "corpus-2"
+    assert f"sys.path.insert(0, {str(archived)!r})" in (corpora / "condmech-before" / "src" / "conf.py").read_text()
+    assert "sys.path" not in (corpora / "condmech" / "src" / "conf.py").read_text()
+    size = report["corpus"]["sizes"]["2"]
+    assert {name: build["raw"][0]["written"] for name, build in size["builds"].items()} == {
+        "plain": 6, "condmech": 6, "condmech-before": 6,
+    }  # fmt: skip
+    assert all(build["warnings"] == 0 for build in size["builds"].values())
+    assert {"condmech-before/plain", "condmech/condmech-before"} <= set(size["ratios"])
+    assert report["corpus"]["variants"]["condmech-before"].startswith("condmech as it was at commit HEAD")
+    targets = {t["target"]: t for t in report["targets"]}
+    assert targets["extension overhead at N = 1,000 at most 1.05x (median of the paired rounds' ratios)"]["met"] is None
+
+
+def test_extension_at_a_revision_is_the_one_imported(bench: ModuleType, tmp_path: Path) -> None:
+    folder = bench.corpus.extension_at("HEAD", tmp_path / "old")
+    bench.corpus.generate(tmp_path / "corpus", 1, "condmech", extension=folder)
+    conf = tmp_path / "corpus" / "conf.py"
+    # As Sphinx runs it, in a fresh interpreter (this one has imported the installed condmech already).
+    code = f"exec(open({str(conf)!r}).read()); print(condmech.__file__)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).is_relative_to(folder)
+    # The guard in conf.py fails loudly if the installed extension were imported instead.
+    code = f"import condmech; exec(open({str(conf)!r}).read())"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "condmech imported from" in result.stderr
