@@ -96,3 +96,18 @@ def test_the_package_imports_nothing_at_module_level():
     tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
     top = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.level]
     assert top == []
+
+
+def test_only_setup_imports_a_directive_module():
+    """The directive modules (those built on ``condmech.base``) are reached from ``setup()`` alone, and import
+    no other one but the base: what runs after reading works from the nodes and records they leave."""
+    edges = graph()
+    declare = {module for module, targets in edges.items() if "condmech.base" in targets}
+    assert {"condmech.directives", "condmech.clinical", "condmech.status"} <= declare
+    found = {
+        module: sorted(targets & (declare | {"condmech.base"}))
+        for module, targets in edges.items()
+        if module not in {"condmech", "condmech.base", *declare} and targets & (declare | {"condmech.base"})
+    }
+    assert found == {}
+    assert all(edges[module] & declare == set() for module in declare)

@@ -29,7 +29,6 @@ def _add_static(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from . import (
-        approvals,
         changes,
         citations,
         clinical,
@@ -57,8 +56,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         ("effect", clinical.EffectDirective),
         ("harm", clinical.HarmDirective),
         ("status", status.StatusDirective),
-        ("approval", approvals.ApprovalDirective),
-        ("checked", approvals.CheckedDirective),
+        ("approval", status.ApprovalDirective),
+        ("checked", status.CheckedDirective),
         ("reviewed", review.ReviewedDirective),
         ("changes", changes.ChangesDirective),
     ):

@@ -1,4 +1,4 @@
-"""Dates: the build date (from ``SOURCE_DATE_EPOCH``), ISO parsing, adding months, display."""
+"""Dates: the build date (from ``SOURCE_DATE_EPOCH``), ISO parsing, adding months, display ("as of …")."""
 
 from __future__ import annotations
 
@@ -39,3 +39,10 @@ def add_months(date: dt.date, months: int) -> dt.date:
 def display(date: dt.date) -> str:
     """'1 December 2026': no locale, no leading zero."""
     return f"{date.day} {calendar.month_name[date.month]} {date.year}"
+
+
+def as_of_text(as_of: str) -> str:
+    """'as of 1 December 2026' for an ISO date a directive recorded (it records only valid ones)."""
+    date = parse(as_of)
+    assert date is not None
+    return f"as of {display(date)}"

@@ -1,7 +1,7 @@
 """Directives: ``cm:condition``, ``cm:mechanism``, ``cm:link``, ``cm:matrix``, ``cm:summary``
 and ``cm:key-messages`` (the others are in :mod:`condmech.clinical`, :mod:`condmech.status`,
-:mod:`condmech.review`, :mod:`condmech.approvals` and :mod:`condmech.changes`; their shared
-base is :class:`condmech.base.CmDirective`).
+:mod:`condmech.review` and :mod:`condmech.changes`; their shared base is
+:class:`condmech.base.CmDirective`).
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from sphinx import addnodes
 from . import approvals, certainty
 from .certainty import join as _join
 from .config import CmConfig
+from .dates import as_of_text
 from .model import Level, Problem
 from .overview import Answer, Row
 from .render import _citations, problem_note
-from .status import as_of_text
 
 #: Each evidence level in plain words: (one study, several).
 LEVEL_PLAIN = {

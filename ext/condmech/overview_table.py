@@ -15,6 +15,7 @@ from docutils import nodes
 
 from . import approvals, certainty
 from .config import CmConfig
+from .dates import as_of_text
 from .keymessages import NO_HARM_DATA, plain_level, rating
 from .model import Problem
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
@@ -29,7 +30,6 @@ from .render import (
     problem_note,
     table_cell,
 )
-from .status import as_of_text
 
 #: (header, width out of 100) of the answer columns; the condition column takes the rest (CONDITION_WIDTH),
 #: enough for "Osteoarthritis" on one line in the HTML text column at 1280 px.

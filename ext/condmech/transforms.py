@@ -16,13 +16,13 @@ from sphinx.util.logging import is_suppressed_warning
 from . import certainty, citations
 from .approvals import checked_sentences
 from .config import get_config
+from .dates import as_of_text
 from .domain import get_domain
 from .keymessages import render_key_messages
 from .model import TableRequest
 from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder
 from .overview_table import render_overview, row_anchor
 from .render import assertion_header, effect_header, problem_marker, render, render_legend
-from .status import as_of_text
 from .warnings import WARNING_TYPE
 
 
