@@ -70,7 +70,9 @@ class CondMechDomain(Domain):
         "refs": {},  # docname -> set[(kind, id)] whose names the page shows (roles, link headers)
         "cites": {},  # docname -> frozenset of the citation keys its cite roles name
     }
-    data_version = 7
+    #: The extension's ``env_version``: raised whenever stored records or nodes change shape (8: a
+    #: ``cm_changes`` node keeps its snapshot's data), so an existing environment is read again.
+    data_version = 8
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
