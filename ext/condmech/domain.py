@@ -81,6 +81,8 @@ class CondMechDomain(Domain):
         self.tags: Tags | None = None
         #: The builder's output format (``builder-inited``): LaTeX gets a compact overview table.
         self.builder_format = ""
+        #: The builder (``builder-inited``), for the links the extension resolves itself (:mod:`condmech.transforms`).
+        self.builder: Builder | None = None
         #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
         self._cited: dict[tuple[str, str, str], nodes.Element | None] = {}
         #: Facts and cited keys of documents purged during this build, as they were before.
@@ -275,10 +277,10 @@ def get_domain(env: BuildEnvironment) -> CondMechDomain:
 
 
 def note_builder(app: Sphinx) -> None:
-    """``builder-inited``: the tags that decide which ``only`` blocks this builder shows, and its format."""
+    """``builder-inited``: the tags that decide which ``only`` blocks this builder shows, the builder and its format."""
     domain = get_domain(app.env)
     domain.tags = app.tags
-    domain.builder_format = app.builder.format
+    domain.builder, domain.builder_format = app.builder, app.builder.format
     domain._reset()  # the records this builder shows depend on its tags
 
 

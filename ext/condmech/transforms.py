@@ -2,7 +2,9 @@
 
 Table placeholders become tables; each ``cm:link`` gets its header line. Both are
 built here, not at reading, so that the stored doctrees hold only what the
-chapter's author wrote: smaller to read, transform and pickle.
+chapter's author wrote: smaller to read, transform and pickle. The links they hold
+are resolved here too (:func:`link_in_place`), by the domain as Sphinx's resolver
+would, since they are made here for this builder anyway.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
 
@@ -17,7 +21,7 @@ from . import certainty, citations
 from .approvals import checked_sentences
 from .config import get_config
 from .dates import as_of_text
-from .domain import get_domain
+from .domain import CondMechDomain, get_domain
 from .keymessages import render_key_messages
 from .model import TableRequest
 from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder
@@ -26,12 +30,35 @@ from .render import assertion_header, effect_header, problem_marker, render, ren
 from .warnings import WARNING_TYPE
 
 
+def link_in_place(domain: CondMechDomain, tree: nodes.Element) -> None:
+    """Resolve the references the extension generated in *tree* (a header, a table) now.
+
+    The domain resolves each as Sphinx's resolver would, so the output is the same; done
+    here, they skip that resolver's work per reference (a copy of each link's text, its
+    lookups for references written with a role), which the table's thousands of links
+    and every declaration's header paid for. A reference the domain cannot resolve (an
+    unknown id; a page outside this builder's output) stays pending for Sphinx's
+    resolver, which handles it as before.
+    """
+    for node in list(tree.findall(addnodes.pending_xref)):
+        if not node.get("cm_generated"):
+            continue
+        try:
+            resolved = domain.resolve_xref(
+                domain.env, node["refdoc"], domain.builder, node["reftype"], node["reftarget"], node, node[0]
+            )
+        except NoUri:
+            continue
+        if resolved is not None:
+            node.replace_self(resolved)
+
+
 class BuildTables(SphinxPostTransform):
     """Replace each placeholder with its table, list or summary (every builder).
 
-    Runs after sphinxcontrib-bibtex (5) and before the reference resolver (10), so
-    the generated ``pending_xref`` nodes are resolved by Sphinx for the current
-    builder, also in LaTeX's merged document tree.
+    Runs after sphinxcontrib-bibtex (5) and before the reference resolver (10): the
+    generated references are resolved for the current builder, also in LaTeX's merged
+    document tree, here or (those left pending) by Sphinx.
     """
 
     default_priority = 8
@@ -56,6 +83,8 @@ class BuildTables(SphinxPostTransform):
                 boxes = [render_key_messages(row, cfg, request.docname, target, known) for row in rows]
                 if domain.builder_format == "latex":  # in print, a box never splits across pages
                     boxes = [nodes.container("", box, classes=["cm-unbreakable"]) for box in boxes]
+                for box in boxes:
+                    link_in_place(domain, box)
                 node.replace_self(boxes)
                 continue
             # the id given at reading, which numfig numbered; moved to the table, not to the column spec
@@ -82,6 +111,8 @@ class BuildTables(SphinxPostTransform):
                 if not legend_given and not matrix.is_empty:  # what the markers mean: once, before the first table
                     result.insert(0, render_legend(cfg, grades=request.view == "overview"))
                     legend_given = True
+            for part in result:
+                link_in_place(domain, part)
             node.replace_self(result)
 
 
@@ -89,19 +120,23 @@ class AssertionHeaders(SphinxPostTransform):
     """Open each ``cm:link``, ``cm:effect`` and ``cm:harm`` with its header: the condition (and
     mechanism), the outcomes, the evidence level and the finding.
 
-    The pair are ``pending_xref`` nodes (resolved after this, like the tables'), so
-    a renamed condition shows its new name wherever it is linked.
+    The pair are references to the domain's current definitions (resolved with
+    :func:`link_in_place`, like the tables'), so a renamed condition shows its new
+    name wherever it is linked.
     """
 
     default_priority = 8
 
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
-        winners = get_domain(self.env).queries.winners
+        domain = get_domain(self.env)
+        winners = domain.queries.winners
         for node in self.document.findall(cm_assertion):
             level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
             assert level is not None and finding is not None  # the directive records only known ones
-            node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"]))
+            header = assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"])
+            link_in_place(domain, header)
+            node.insert(0, header)
             unknown = [
                 f"unknown {kind} {node[kind]!r}"  # the suggestion, which depends on every page, is in the warning
                 for kind in ("condition", "mechanism")
@@ -120,4 +155,5 @@ class AssertionHeaders(SphinxPostTransform):
                 else f", {certainty.certainty_words(certainty.get(node['certainty']), node['rated_by'])}"
             )
             header = effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"], extra)
+            link_in_place(domain, header)
             node.insert(0, header)
