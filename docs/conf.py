@@ -63,7 +63,7 @@ myst_heading_anchors = 3
 # -- Bibliography ----------------------------------------------------------------
 bibtex_bibfiles = ["../references.bib"]
 bibtex_default_style = "authoryear"
-bibtex_reference_style = "author_year"
+bibtex_reference_style = "authoryear"  # author_year, with "n.d.a" as in the bibliography (_ext/bibstyle.py)
 
 # -- Condition-mechanism extension -------------------------------------------------
 cm_matrix_caption = "Proposed mechanisms by condition, with the strongest evidence declared in this book"

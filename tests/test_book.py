@@ -177,6 +177,42 @@ def test_each_chapter_lists_exactly_the_references_it_cites(book: Book, fmt: str
     assert with_list >= 10
 
 
+def _citations_and_labels(book: Book, fmt: str) -> list[tuple[str, str, str]]:
+    """Each citation's link text in *fmt*, and the id and bibliography label of the entry it links to."""
+    if fmt == "pdf":
+        tex = (book.root / "latex" / f"{BOOK}.tex").read_text(encoding="utf-8")
+        labels = {key: label for label, key in re.findall(r"\\bibitem\[([^]]*)\]\{([^}]*)\}", tex)}
+        return [
+            (text, key, labels[key])
+            for key, text in re.findall(r"\\hyperlink\{cite\.([^}]*)\}\{((?:[^{}]|\{[^{}]*\})*)\}", tex)
+        ]
+    suffix = {"html": ".html", "epub": ".xhtml"}[fmt]
+    bibliography = book.root / fmt / "back" / f"bibliography{suffix}"
+    labels = {entry.get("id"): " ".join(entry.xpath("string(./span[@class='label'])").strip("[]").split())
+              for entry in _html(bibliography).xpath("//div[@class='citation']")}  # fmt: skip
+    found = []
+    for path in sorted((book.root / fmt).rglob(f"*{suffix}")):
+        if path == bibliography or "_static" in path.parts:
+            continue
+        page = _html(path)
+        _, entries = _chapter_references(page, Path(os.path.relpath(bibliography, path.parent)).as_posix())
+        for link in page.xpath("//span[@class='bibtex-citation']//a"):
+            entry = entries[link.get("href")]
+            found.append((" ".join(link.xpath("string()").split()), entry, labels[entry]))
+    return found
+
+
+@pytest.mark.parametrize("fmt", recipe.FORMATS)
+def test_each_citation_label_names_one_entry(book: Book, fmt: str) -> None:
+    """A citation has its entry's year as the bibliography label has it ("n.d.a", "2020b"): no two entries share one."""
+    entries_of: dict[str, set[str]] = {}
+    for citation, entry, label in _citations_and_labels(book, fmt):
+        assert " ".join(label.split()).endswith(" " + citation.rpartition(", ")[2]), (citation, label)
+        entries_of.setdefault(citation, set()).add(entry)
+    assert {citation: entries for citation, entries in entries_of.items() if len(entries) > 1} == {}
+    assert "Versus Arthritis, n.d.b" in entries_of
+
+
 def test_each_reference_list_is_in_its_page_contents(book: Book) -> None:
     """The "Contents" beside the text (and its phone dialog) lists "References in this chapter" where it is."""
     listed = 0

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Built, first, text
+from conftest import Built, first, select, text
 from pybtex.database import Entry
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting import BaseStyle
+from sphinx.testing.util import SphinxTestApp
 
 EXT = Path(__file__).parent.parent / "docs" / "_ext"
 CONF = f"""
@@ -172,6 +173,51 @@ def test_bibcache_starts_afresh_from_an_unreadable_file(
     assert built.warnings == []
     assert "Alpha 2020" in built.read("bibliography.html")
     assert cache.read_bytes() != b"not a pickle"
+
+
+# -- bibstyle: citation labels ----------------------------------------------------------------
+
+#: The roles of tests/roots/test-citelabels, {cite:p} {cite:p} {cite:p} {cite:t} {cite:year} {cite:year} {cite:p},
+#: as each citation's link reads, and the label of the entry it links to in the bibliography.
+CITATION_LABELS = [
+    ("Example Pain Charity, n.d.b", "Example Pain Charity n.d.b"),
+    ("Example Pain Charity, n.d.a", "Example Pain Charity n.d.a"),
+    ("Alpha, 2020a", "Alpha 2020a"),
+    ("Alpha, 2020b", "Alpha 2020b"),
+    ("2020a", "Alpha 2020a"),
+    ("2020b", "Alpha 2020b"),
+    ("n.d.a", "Example Pain Charity n.d.a"),
+    ("Gamma, 2021", "Gamma 2021"),
+]
+
+
+@pytest.fixture
+def ext_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The book's ``docs/_ext`` importable, for test roots that use its extensions."""
+    monkeypatch.syspath_prepend(str(EXT))
+
+
+@pytest.mark.usefixtures("ext_on_path")
+@pytest.mark.sphinx("html", testroot="citelabels", freshenv=True)
+def test_citations_carry_the_letter_of_their_bibliography_label(app: SphinxTestApp) -> None:
+    """Two undated pages of one charity, two studies of one author and year: n.d.a/n.d.b, 2020a/2020b."""
+    app.build()
+    built = Built(app)
+    assert built.warnings == []
+    labels = {div.get("id"): text(first(div, "span", "label")).strip("[]")
+              for div in select(built.html("bibliography.html"), ".//div", "citation")}  # fmt: skip
+    links = select(built.html("index.html"), ".//span[@class='bibtex-citation']/a")
+    assert [(text(a), labels[a.get("href", "").partition("#")[2]]) for a in links] == CITATION_LABELS
+
+
+@pytest.mark.usefixtures("ext_on_path")
+@pytest.mark.sphinx("latex", testroot="citelabels", freshenv=True)
+def test_citations_carry_the_letter_of_their_bibliography_label_in_latex(app: SphinxTestApp) -> None:
+    app.build()
+    tex = Built(app).read("citationlabels.tex")
+    labels = dict((key, label) for label, key in re.findall(r"\\bibitem\[([^]]*)\]\{([^}]*)\}", tex))
+    links = re.findall(r"\\hyperlink\{cite\.([^}]*)\}\{([^}]*)\}", tex)
+    assert [(citation, labels[key]) for key, citation in links] == CITATION_LABELS
 
 
 # -- sitemap ----------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 Entries are sorted by author, year and title and labelled "Murphy et al. 2003",
 so the reference list reads the same way as the author-year citations in the text.
+Where two entries would share a label, the year gets a letter ("Versus Arthritis n.d.a",
+"n.d.b"); the ``authoryear`` referencing style gives citations the same letter, so each
+citation names one entry.
 Registering plugins is sphinxcontrib-bibtex's documented way to add a style; the two
 workarounds that sat here are in ``fastcite.py`` and ``citationlist.py``.
 """
@@ -11,16 +14,21 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from string import ascii_lowercase
+from typing import Any
 
 from bibcache import CachedFormatting
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
-from pybtex.richtext import Text
+from pybtex.richtext import BaseText, Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
+from pybtex.style.template import Node, join, node
 from sphinx.application import Sphinx
+from sphinxcontrib.bibtex import plugin as bibtex_plugin
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle as BibtexAuthorYear
 
 
 def _surname(entry: Entry) -> str:
@@ -59,6 +67,28 @@ class AuthorYearLabelStyle(BaseLabelStyle):
                 yield label
 
 
+def _suffix(label: str, year: str) -> str:
+    """The letter :class:`AuthorYearLabelStyle` added to *label* after *year* ("a" in "X n.d.a"), or ""."""
+    return label[-1] if label[-1] in ascii_lowercase and label[:-1].endswith(f" {year}") else ""
+
+
+@node
+def _label_year(children: list[Node], data: dict[str, Any]) -> BaseText:
+    """*children* formatted with the entry's year as its label has it: "2020a", "n.d.a"."""
+    entry: Entry = data["entry"]
+    year = entry.fields.get("year", "n.d.")
+    if suffix := _suffix(data["formatted_entry"].label, year):
+        data = {**data, "entry": Entry(entry.type, {**entry.fields, "year": year + suffix}, entry.persons)}
+    return join[children].format_data(data)
+
+
+class AuthorYearReferenceStyle(BibtexAuthorYear):
+    """sphinxcontrib-bibtex's author-year citations, with the letter the entry's label has after the year."""
+
+    def inner(self, role_name: str) -> Node:
+        return _label_year[super().inner(role_name)]
+
+
 def _fold(text: str) -> str:
     """*text* without braces and accents, lower-case, so "Álvaro" sorts with "Alvaro"."""
     text = unicodedata.normalize("NFKD", text.replace("{", "").replace("}", ""))
@@ -88,9 +118,10 @@ class AuthorYearStyle(CachedFormatting, PlainStyle):
 register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabelStyle)
 register_plugin("pybtex.style.sorting", "author_year_title_folded", AuthorYearSortingStyle)
 register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
+bibtex_plugin.register_plugin("sphinxcontrib.bibtex.style.referencing", "authoryear", AuthorYearReferenceStyle)
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    """Importing this module registers the pybtex plugins; bibcache keeps the formatted entries."""
+    """Importing this module registers the plugins; bibcache keeps the formatted entries."""
     app.setup_extension("bibcache")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
