@@ -96,6 +96,7 @@ def test_export_carries_effects_harms_statuses_and_reviews(export):
         "early-clinical", "Swelling of the knee in 2 of 10 people", ["gamma2021"],
     )  # fmt: skip
     assert (harm["certainty"], harm["rated_by"], harm["note"]) == ("very-low", "gamma2021", "No control group")
+    assert (harm["studied"], effect["studied"]) == ("10 people with knee osteoarthritis", "")
     assert "finding" not in harm and "outcomes" not in harm
     assert [c["id"] for c in export["certainties"]] == ["not-rated", "very-low", "low", "moderate", "high"]
     (status,) = export["statuses"]
@@ -116,10 +117,11 @@ def test_csv_has_one_row_per_declaration(build_root, export):
     assert kinds == ["mechanism"] * len(export["links"]) + ["effect", "harm", "status", "approval"]
     assert rows[0].keys() == {
         "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
-        "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "jurisdiction",
-        "product", "date", "covers", "not_for", "approval_kind", "source", "citations", "note", "url",
+        "level", "finding", "certainty", "rated_by", "size", "seen", "studied", "as_of", "summary", "approved",
+        "jurisdiction", "product", "date", "covers", "not_for", "approval_kind", "source", "citations", "note", "url",
     }  # fmt: skip
     assert rows[-4]["outcomes"] == "pain function" and rows[-4]["mechanism"] == ""
+    assert rows[-3]["studied"] == "10 people with knee osteoarthritis"
     assert (rows[-2]["as_of"], rows[-2]["approved"]) == ("2026-11-01", "")
     assert (rows[-1]["jurisdiction"], rows[-1]["approval_kind"], rows[-1]["not_for"]) == (
         "Elsewhere", "conditional time-limited", "knee pain in general",

@@ -262,6 +262,8 @@ def test_key_messages_open_the_page_and_agree_with_the_overview(build_root):
     assert "Results for pain and function were mixed. Low certainty, in the editors' judgement." in messages
     assert "This comes from a randomised trial." in messages  # one source: singular
     assert "Swelling of the knee in 2 of 10 people. Very low certainty, as rated in a review" in messages
+    # who was studied, where the declaration says, follows the type of study (runs of spaces collapsed)
+    assert "This comes from an early study in people (10 people with knee osteoarthritis)." in messages
     assert "Side effects were reported in" not in messages
     assert (
         "The sources we checked show no approval for this in the test country (as of 1 November 2026); "

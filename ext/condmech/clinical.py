@@ -34,6 +34,7 @@ class HarmDirective(CmDirective):
             "note": directives.unchanged,
             "anchor": directives.unchanged,
             "seen": directives.unchanged,
+            "studied": directives.unchanged,
             "certainty": directives.unchanged,
             "rated-by": directives.unchanged,
         }
@@ -121,6 +122,7 @@ class HarmDirective(CmDirective):
             docname=self.env.current_document.docname, line=self.lineno, recorded=True,
             condition_line=self.option_line("condition"),
             certainty=rated, rated_by=rater, size=self.option("size"), seen=self.option("seen"),
+            studied=" ".join(self.option("studied").split()),
         )  # fmt: skip
         self.set_source_info(node)
         self.state.document.note_explicit_target(node)

@@ -150,7 +150,7 @@ def _effect(node: cm_effect, docname: str) -> Effect:
         node["kind"], node["condition"], tuple(node["outcomes"]), node["level"], node["finding"],
         tuple(node["citations"]), node["note"], docname, node["ids"][0], node["line"], _section_title(node),
         _only(node), node["condition_line"],
-        node["certainty"], node["rated_by"], node["size"], node["seen"],
+        node["certainty"], node["rated_by"], node["size"], node["seen"], node["studied"],
     )  # fmt: skip
 
 

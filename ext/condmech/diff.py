@@ -60,6 +60,7 @@ FIELD_LABELS: dict[str, str] = {
     "outcomes": "outcomes",
     "mechanism": "mechanism",
     "seen": "what was seen",
+    "studied": "who was studied",
     "summary": "status",
     "approved": "approvals",
     "kind": "kind",

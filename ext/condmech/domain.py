@@ -72,7 +72,7 @@ class CondMechDomain(Domain):
     }
     #: The extension's ``env_version``: raised whenever stored records or nodes change shape (8: a
     #: ``cm_changes`` node keeps its snapshot's data), so an existing environment is read again.
-    data_version = 8
+    data_version = 9
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)

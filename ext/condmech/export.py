@@ -80,6 +80,7 @@ def _data(builder: Builder, queries: Queries) -> dict[str, Any]:
             "url": _url(builder, e.docname, e.anchor),
             "certainty": e.certainty or certainty.NOT_RATED.id,
             "rated_by": e.rated_by,
+            "studied": e.studied,
         }
         if e.kind == "harm":
             return {**record, "seen": e.seen}
@@ -209,8 +210,8 @@ def cell(value: str) -> str:
 #: effect, harm or status, and leaves the columns that do not apply to it empty.
 CSV_COLUMNS = (
     "kind", "condition", "condition_name", "mechanism", "mechanism_name", "outcomes", "measured",
-    "level", "finding", "certainty", "rated_by", "size", "seen", "as_of", "summary", "approved", "jurisdiction",
-    "product", "date", "covers", "not_for", "approval_kind", "source", "citations", "note", "url",
+    "level", "finding", "certainty", "rated_by", "size", "seen", "studied", "as_of", "summary", "approved",
+    "jurisdiction", "product", "date", "covers", "not_for", "approval_kind", "source", "citations", "note", "url",
 )  # fmt: skip
 
 

@@ -35,6 +35,12 @@ def plain_level(level: Level, count: int = 2) -> str:
     return one if count == 1 else several
 
 
+def evidence_words(answer: Answer) -> str:
+    """The type of study behind *answer* in plain words, with who or what it looked at where declared."""
+    words = plain_level(answer.level, answer.top_sources)
+    return f"{words} ({answer.studied})" if answer.studied else words
+
+
 def rating(
     rated: certainty.Certainty, rated_by: str, words: certainty.RatingWords, docname: str, known: set[str]
 ) -> list[nodes.Node]:
@@ -62,7 +68,7 @@ def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[node
         nodes.Text(certainty.answer(answer.finding.id, answer.certainty, outcomes, answer.size))
     ]
     result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, docname, known))
-    result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
+    result.append(nodes.Text(f" This comes from {evidence_words(answer)}."))
     result.extend(nodes.Text(f" {gap}") for gap in gaps)
     return result
 
@@ -73,7 +79,7 @@ def _harm(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
         return [nodes.Text(f"{NO_HARM_DATA} That does not mean it is safe.")]
     result: list[nodes.Node] = [nodes.Text(answer.seen or "Side effects were recorded.")]
     result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, docname, known))
-    result.append(nodes.Text(f" This comes from {plain_level(answer.level, answer.top_sources)}."))
+    result.append(nodes.Text(f" This comes from {evidence_words(answer)}."))
     return result
 
 

@@ -102,6 +102,8 @@ class Effect(NamedTuple):
     size: str = ""
     #: What was seen, in plain words with how often (harms only; '' in the deprecated form).
     seen: str = ""
+    #: Who or what the cited study looked at, where narrower than the condition ('' if not given).
+    studied: str = ""
 
 
 class Status(NamedTuple):

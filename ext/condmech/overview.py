@@ -62,6 +62,11 @@ class Answer:
         return " ".join(dict.fromkeys(certainty.sentence(e.seen or e.note) for e in self.items if e.seen or e.note))
 
     @property
+    def studied(self) -> str:
+        """Who or what the declarations at the strongest level looked at, where they say ('' if none does)."""
+        return "; ".join(dict.fromkeys(e.studied for e in self.top if e.studied))
+
+    @property
     def top_sources(self) -> int:
         """How many sources the declarations at the strongest level cite (for singular or plural wording)."""
         return len({key for e in self.top for key in e.citations})

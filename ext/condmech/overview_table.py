@@ -16,7 +16,7 @@ from docutils import nodes
 from . import approvals, certainty
 from .config import CmConfig
 from .dates import as_of_text
-from .keymessages import NO_HARM_DATA, plain_level, rating
+from .keymessages import NO_HARM_DATA, evidence_words, plain_level, rating
 from .model import Problem
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
 from .overview import Answer, Row
@@ -113,7 +113,7 @@ def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact
         nodes.strong(text, text, classes=["cm-answer"]),
         nodes.Text(". "),
         _certainty_node(answer),
-        nodes.Text(f". Evidence: {plain_level(answer.level, answer.top_sources)}."),
+        nodes.Text(f". Evidence: {evidence_words(answer)}."),
     ]
     return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "effect"), *_gaps(row, cfg)]
 
@@ -127,7 +127,7 @@ def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: 
         nodes.inline(seen, seen, classes=["cm-seen"]),
         nodes.Text(" "),
         _certainty_node(answer),
-        nodes.Text(f". Evidence: {plain_level(answer.level, answer.top_sources)}."),
+        nodes.Text(f". Evidence: {evidence_words(answer)}."),
     ]
     return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "harm")]
 
