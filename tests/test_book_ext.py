@@ -220,6 +220,22 @@ def test_citations_carry_the_letter_of_their_bibliography_label_in_latex(app: Sp
     assert [(citation, labels[key]) for key, citation in links] == CITATION_LABELS
 
 
+@pytest.mark.usefixtures("ext_on_path")
+def test_a_page_is_written_again_when_its_citation_gets_another_letter(
+    copy_root: Callable[..., Path], build: Callable[..., Built]
+) -> None:
+    """A retitled entry moves ahead of its namesake: a page citing it, not read again, still shows its new letter."""
+    srcdir = copy_root("citelabels")
+    (srcdir / "other.md").write_text("---\norphan: true\n---\n# Other\n\nPain {cite:p}`charity_pain`.\n", "utf-8")
+    assert "Example Pain Charity, n.d.b" in build(srcdir).read("other.html")
+    bib = srcdir / "refs.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Living with pain", "About pain"), encoding="utf-8")
+    again = build(srcdir, freshenv=False)
+    assert "reading sources... [100%] bibliography" in again.status and "other" not in again.status.split("writing")[0]
+    assert "Example Pain Charity, n.d.a" in again.read("other.html")
+    assert "Example Pain Charity n.d.a" in again.read("bibliography.html")
+
+
 # -- sitemap ----------------------------------------------------------------------------------
 
 

@@ -4,9 +4,9 @@ Entries are sorted by author, year and title and labelled "Murphy et al. 2003",
 so the reference list reads the same way as the author-year citations in the text.
 Where two entries would share a label, the year gets a letter ("Versus Arthritis n.d.a",
 "n.d.b"); the ``authoryear`` referencing style gives citations the same letter, so each
-citation names one entry.
-Registering plugins is sphinxcontrib-bibtex's documented way to add a style; the two
-workarounds that sat here are in ``fastcite.py`` and ``citationlist.py``.
+citation names one entry; a page whose citations' labels changed is written again, also in
+an incremental build. Registering plugins is sphinxcontrib-bibtex's documented way to add a
+style; the two workarounds that sat here are in ``fastcite.py`` and ``citationlist.py``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 from pybtex.style.template import Node, join, node
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinxcontrib.bibtex import plugin as bibtex_plugin
+from sphinxcontrib.bibtex.domain import BibtexDomain
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle as BibtexAuthorYear
 
 
@@ -121,7 +123,22 @@ register_plugin("pybtex.style.formatting", "authoryear", AuthorYearStyle)
 bibtex_plugin.register_plugin("sphinxcontrib.bibtex.style.referencing", "authoryear", AuthorYearReferenceStyle)
 
 
+def relabelled(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the pages citing an entry whose label or target changed since the last build.
+
+    A citation shows its entry's label, which another page's new source can change ("n.d." becomes
+    "n.d.a"); sphinxcontrib-bibtex works out the labels after reading but writes only the pages it read.
+    """
+    domain: BibtexDomain = env.get_domain("cite")  # type: ignore[assignment]
+    before: dict[str, tuple[str, str, str]] = getattr(env, "bibstyle_labels", {})
+    now = {c.key: (c.formatted_entry.label, c.bibliography_key.docname, c.citation_id) for c in domain.citations}
+    env.bibstyle_labels = now  # type: ignore[attr-defined]
+    changed = {key for key in before.keys() | now.keys() if before.get(key) != now.get(key)}
+    return sorted({ref.docname for ref in domain.citation_refs if any(t.key in changed for t in ref.targets)})
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     """Importing this module registers the plugins; bibcache keeps the formatted entries."""
     app.setup_extension("bibcache")
+    app.connect("env-updated", relabelled, priority=600)  # after sphinxcontrib-bibtex's labels (500)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
