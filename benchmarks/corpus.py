@@ -313,7 +313,7 @@ def generate(
 def extension_at(revision: str, dest: Path) -> Path:
     """The extension as it was at git *revision*: its ``ext/`` folder written into *dest* (replaced).
 
-    Returns the folder to put first on ``sys.path``; a corpus built with it
+    Returns the folder (absolute) to put first on ``sys.path``; a corpus built with it
     (``generate(..., extension=...)``) measures that revision against the working tree's.
     """
     if dest.exists():
@@ -324,7 +324,7 @@ def extension_at(revision: str, dest: Path) -> Path:
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(dest, filter="data")
-    return dest / "ext"
+    return dest.resolve() / "ext"
 
 
 def main(argv: list[str] | None = None) -> None:

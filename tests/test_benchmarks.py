@@ -200,8 +200,12 @@ def test_harness_builds_the_extension_as_it_was_at_a_revision(tmp_path: Path) ->
     assert targets["extension overhead at N = 1,000 at most 1.05x (median of the paired rounds' ratios)"]["met"] is None
 
 
-def test_extension_at_a_revision_is_the_one_imported(bench: ModuleType, tmp_path: Path) -> None:
-    folder = bench.corpus.extension_at("HEAD", tmp_path / "old")
+def test_extension_at_a_revision_is_the_one_imported(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = bench.corpus.extension_at("HEAD", Path("old"))  # a relative --work folder, as in the docs' examples
+    assert folder.is_absolute()  # Sphinx runs conf.py from the corpus's folder, not from here
     bench.corpus.generate(tmp_path / "corpus", 1, "condmech", extension=folder)
     conf = tmp_path / "corpus" / "conf.py"
     # As Sphinx runs it, in a fresh interpreter (this one has imported the installed condmech already).
