@@ -400,3 +400,26 @@ def test_each_query_is_answered_once_per_state_of_the_records(copy_root, build, 
     domain.clear_doc("ch1")
     assert domain.queries is not queries
     assert "ch1" not in {e.docname for e in domain.queries.effects}
+
+
+#: The parts and the records' fields the domain keeps in the pickled environment, at each
+#: ``CondMechDomain.data_version``. Change a record's fields: raise ``data_version`` (Sphinx
+#: then reads every page again instead of unpickling records of the old shape) and add a line.
+STORED_FIELDS = {9: "d5e4f35eff318b05"}
+
+
+def test_a_change_to_the_stored_records_raises_the_data_version() -> None:
+    import hashlib
+
+    from condmech import model
+    from condmech.domain import CondMechDomain
+
+    records = [model.Definition, model.Assertion, model.Effect, model.Status, model.Approval, model.Check,
+               model.Review, model.Problem, model.TableRequest]  # fmt: skip
+    shape = repr([sorted(CondMechDomain.initial_data), *((record.__name__, record._fields) for record in records)])
+    digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
+    version = CondMechDomain.data_version
+    assert STORED_FIELDS.get(version) == digest, (
+        f"the stored records' fields are {digest} at data_version {version}: if you changed a record, "
+        f"raise CondMechDomain.data_version and add {{new version: {digest!r}}} to STORED_FIELDS"
+    )
