@@ -3,10 +3,11 @@
 Entries are sorted by author, year and title and labelled "Murphy et al. 2003",
 so the reference list reads the same way as the author-year citations in the text.
 Where two entries would share a label, the year gets a letter ("Versus Arthritis n.d.a",
-"n.d.b"); the ``authoryear`` referencing style gives citations the same letter, so each
-citation names one entry; a page whose citations' labels changed is written again, also in
-an incremental build. Registering plugins is sphinxcontrib-bibtex's documented way to add a
-style; the two workarounds that sat here are in ``fastcite.py`` and ``citationlist.py``.
+"n.d.b"). The ``authoryear`` referencing style gives citations the label's names and letter
+("Murphy et al., 2003", not "Murphy and others"), so each citation names one entry as the
+list does; a page whose citations' labels changed is written again, also in an incremental
+build. Registering plugins is sphinxcontrib-bibtex's documented way to add a style; the two
+workarounds that sat here are in ``fastcite.py`` and ``citationlist.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from string import ascii_lowercase
 from typing import Any
 
@@ -30,6 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinxcontrib.bibtex import plugin as bibtex_plugin
 from sphinxcontrib.bibtex.domain import BibtexDomain
+from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle as BibtexAuthorYear
 
 
@@ -84,8 +87,26 @@ def _label_year(children: list[Node], data: dict[str, Any]) -> BaseText:
     return join[children].format_data(data)
 
 
+@node
+def _label_names(children: list[Node], data: dict[str, Any]) -> BaseText:
+    """The entry's authors as its bibliography label names them: "Murphy et al.", "Aggarwal & Pittenger"."""
+    assert not children
+    return Text.from_latex(_surname(data["entry"]))
+
+
+@dataclass
+class LabelPersonStyle(PersonStyle):
+    """Authors as the bibliography labels name them; the full lists of ``:cite:ps:`` and the like as before."""
+
+    def author_or_editor_or_title(self, full: bool) -> Node:
+        return super().author_or_editor_or_title(full) if full else _label_names
+
+
+@dataclass
 class AuthorYearReferenceStyle(BibtexAuthorYear):
-    """sphinxcontrib-bibtex's author-year citations, with the letter the entry's label has after the year."""
+    """sphinxcontrib-bibtex's author-year citations, named and lettered as the entry's bibliography label."""
+
+    person: PersonStyle = field(default_factory=LabelPersonStyle)
 
     def inner(self, role_name: str) -> Node:
         return _label_year[super().inner(role_name)]
