@@ -56,6 +56,9 @@ WORDS = (
     "after before during between within most some many few often rarely usually"
 ).split()  # fmt: skip
 
+#: What each link measured (condmech's ``:measured:``; the other variants write it as a line).
+MEASURED = "the mechanism"
+
 
 def slug(name: str) -> str:
     """An id in the extension's form: lower-case words joined by hyphens."""
@@ -144,13 +147,14 @@ class Writer:
         if self.markup == "condmech":
             return (
                 f":::{{cm:link}}\n:condition: {link.condition.id}\n:mechanism: {link.mechanism.id}\n"
-                f":measured: the mechanism\n"
+                f":measured: {MEASURED}\n"
                 f":level: {LEVELS[link.level]}\n:finding: {FINDINGS[link.finding]}\n:cite: {cites}\n\n"
                 f"{link.body}\n:::\n"
             )
         title = f"Evidence link: {link.condition.name} → {link.mechanism.name}"
         status = f"{LEVEL_LABELS[link.level]}, {FINDING_LABELS[link.finding]}"
-        sources = f"Sources: {{cite:p}}`{','.join(link.cites)}`"
+        # what condmech shows of :measured: and :cite:, written out by hand: the same text to a reader
+        sources = f"Measured: {MEASURED}.\n\nSources: {{cite:p}}`{','.join(link.cites)}`"
         if self.markup == "todo":
             return f":::{{todo}}\n{title}. {status}.\n\n{link.body}\n\n{sources}\n:::\n"
         if self.markup == "needs":

@@ -58,6 +58,7 @@ def test_generator_writes_the_same_book_in_each_markup(bench: ModuleType, tmp_pa
     for markup in ("plain", "todo", "needs"):
         assert headings.findall(texts[markup]) == headings.findall(texts["condmech"])
         assert _cited(texts[markup]) == _cited(texts["condmech"])
+        assert texts[markup].count(f"Measured: {bench.corpus.MEASURED}.") == pages * links  # as condmech shows it
     assert "cm:matrix" in (tmp_path / "condmech" / "table.md").read_text(encoding="utf-8")
 
 
