@@ -94,19 +94,27 @@ def content_documents(opf: ET.Element) -> list[str]:
             if item.attrib.get("media-type") == "application/xhtml+xml"]  # fmt: skip
 
 
-def page_widths(epub: Path, width: int = SCREEN_WIDTH) -> dict[str, int]:
-    """Each XHTML page's width in CSS px, laid out on a screen *width* px wide (its scroll width)."""
+#: Footnote references that show their brackets twice: docutils writes them as text
+#: (``span.fn-bracket``) and a style sheet adds them again before and after ("[[#1]]").
+DOUBLE_BRACKETS = """[...document.querySelectorAll("a.footnote-reference")].filter(a =>
+    a.querySelector(".fn-bracket") && !["none", "normal", '""'].includes(getComputedStyle(a, "::before").content)
+).length"""
+
+
+def lay_out(epub: Path, width: int = SCREEN_WIDTH) -> dict[str, tuple[int, int]]:
+    """Each XHTML page laid out on a screen *width* px wide: its width in CSS px (its scroll
+    width) and how many of its footnote references show their brackets twice."""
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(epub) as book:
         book.extractall(tmp)
         package = Path(tmp, package_document(book))
         pages = content_documents(ET.fromstring(package.read_bytes()))
-        widths = {}
+        found = {}
         with chromium() as browser:
             tab = browser.new_page(viewport={"width": width, "height": 800})
             for page in pages:
                 tab.goto((package.parent / page).as_uri(), wait_until="load")
-                widths[page] = tab.evaluate("document.documentElement.scrollWidth")
-    return widths
+                found[page] = (tab.evaluate("document.documentElement.scrollWidth"), tab.evaluate(DOUBLE_BRACKETS))
+    return found
 
 
 def check(book: Book) -> bool:
@@ -119,9 +127,11 @@ def check(book: Book) -> bool:
         f"{len(found.get('WARNING', []))} warnings; accessibility metadata: {len(declared)} of "
         f"{len(REQUIRED)} schema.org properties"
     )
-    widths = page_widths(book.epub)
-    figures += f"; {len(widths)} pages at {SCREEN_WIDTH} px, widest {max(widths.values(), default=0)} px"
+    pages = lay_out(book.epub)
+    figures += f"; {len(pages)} pages at {SCREEN_WIDTH} px, widest {max((w for w, _ in pages.values()), default=0)} px"
     problems = [*found.get("FATAL", []), *found.get("ERROR", []), *found.get("WARNING", [])]
     problems += [f"{page} is {wide} px wide on a {SCREEN_WIDTH} px screen"
-                 for page, wide in widths.items() if wide > SCREEN_WIDTH]  # fmt: skip
+                 for page, (wide, _) in pages.items() if wide > SCREEN_WIDTH]  # fmt: skip
+    problems += [f"{page}: {doubled} footnote references show their brackets twice ('[[#1]]')"
+                 for page, (_, doubled) in pages.items() if doubled]  # fmt: skip
     return verdict("epub", figures, problems + accessibility_problems(metadata))

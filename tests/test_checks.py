@@ -154,8 +154,18 @@ def test_epub_pages_wider_than_the_screen(tmp_path: Path) -> None:
         "a.xhtml": "<p>Text that wraps on any screen, however long it is.</p>",
         "b.xhtml": f"<p>A word longer than the screen: {'x' * 80}</p>",
     })  # fmt: skip
-    widths = epub.page_widths(path)
-    assert widths["a.xhtml"] == epub.SCREEN_WIDTH and widths["b.xhtml"] > epub.SCREEN_WIDTH, widths
+    pages = epub.lay_out(path)
+    assert pages["a.xhtml"][0] == epub.SCREEN_WIDTH and pages["b.xhtml"][0] > epub.SCREEN_WIDTH, pages
+
+
+def test_epub_footnote_references_with_brackets_twice(tmp_path: Path) -> None:
+    bracket = '<span class="fn-bracket">{}</span>'
+    note = f'<a class="footnote-reference brackets" href="#n">{bracket.format("[")}#1{bracket.format("]")}</a>'
+    style = "<style>a.footnote-reference.brackets:before { content: '['; }</style>"
+    pages = {"twice.xhtml": f"{style}<p>A link{note}.</p>", "once.xhtml": f"<p>A link{note}.</p>"}
+    path = make_epub(tmp_path / "f.epub", "", pages)
+    pages = epub.lay_out(path)
+    assert (pages["twice.xhtml"][1], pages["once.xhtml"][1]) == (1, 0), pages
 
 
 def test_ace_violations_name_file_rule_and_impact() -> None:
