@@ -17,10 +17,12 @@ import pytest
 import sphinx
 import sphinx_book_theme
 import sphinx_last_updated_by_git
+from docutils import nodes
 from docutils.writers import _html_base
 from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.plugin import find_plugin, register_plugin
 from pybtex.style.formatting import BaseStyle
+from sphinx import addnodes
 from sphinx.builders import html as html_builder
 from sphinx.builders.epub3 import HTML_TAG, Epub3Builder
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -78,6 +80,30 @@ def test_bibtex_cite_role_and_resolve_xref_keep_their_signatures(cited):
     assert callable(domain.role("p"))
     parameters = list(inspect.signature(domain.resolve_xref).parameters)
     assert parameters == ["env", "fromdocname", "builder", "typ", "target", "node", "contnode"]
+
+
+def test_a_citation_of_several_keys_cuts_into_the_single_key_citations(cited, monkeypatch):
+    """citations.resolve_all: one bibtex call for a table's keys gives what a call per key gives.
+
+    If this fails, bibtex lays out a citation of several keys differently: resolve_all then
+    falls back to a call per key (slower, still right), and _split should learn the new shape.
+    """
+    from condmech import citations
+
+    keys = sorted(citations.known_keys(cited.env))
+    assert len(keys) >= 2
+    node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="index")
+    alone = {key: citations.resolve(cited.env, "index", cited.builder, key, node, node[0]) for key in keys}
+    calls, original = [], citations.resolve
+
+    def counted(*args):
+        calls.append(args[3])
+        return original(*args)
+
+    monkeypatch.setattr(citations, "resolve", counted)
+    together = citations.resolve_all(cited.env, "index", cited.builder, keys, node)
+    assert calls == [",".join(keys)]  # one call, not one per key
+    assert {key: cite.pformat() for key, cite in together.items()} == {k: c.pformat() for k, c in alone.items()}
 
 
 def test_bibtex_env_updated_still_returns_no_pages():

@@ -136,6 +136,43 @@ def resolve(
     return cast("nodes.Element | None", resolved)
 
 
+def resolve_all(
+    env: BuildEnvironment, fromdocname: str, builder: Builder, keys: list[str], node: addnodes.pending_xref
+) -> dict[str, nodes.Element | None]:
+    """Each of *keys* as :func:`resolve` gives it alone, from one bibtex call for all of them.
+
+    bibtex looks a pybtex backend up on every call it resolves (milliseconds each, unless a
+    project registers it, as the book's ``fastcite`` does), and a table cites a hundred keys.
+    Its ``cite:p`` output for several keys is ``[`` ref ``, `` ref ``]``: cut into one ``[`` ref
+    ``]`` per key, that is the single-key output. Any other shape (another style) falls back
+    to one call per key.
+    """
+    together = resolve(env, fromdocname, builder, ",".join(keys), node, node[0])
+    split = _split(together, {c.citation_id: c.key for c in _cite(env).citations}) if together is not None else None
+    if split is None or set(split) != set(keys):
+        return {key: resolve(env, fromdocname, builder, key, node, node[0]) for key in keys}
+    return split
+
+
+def _split(together: nodes.Element, keys_by_id: dict[str, str]) -> dict[str, nodes.Element] | None:
+    """*together* (``[`` ref ``, `` ref … ``]``) as one element per cited key; None for another shape."""
+    parts = together.children
+    refs, texts = parts[1::2], parts[0::2]
+    if len(parts) < 3 or not all(isinstance(r, nodes.reference) for r in refs):
+        return None
+    if not all(isinstance(t, nodes.Text) for t in texts) or len({str(t) for t in texts[1:-1]}) > 1:
+        return None
+    split = {}
+    for ref in refs:
+        key = keys_by_id.get(ref.get("refid") or ref.get("refuri", "").rpartition("#")[2])
+        if key is None or key in split:
+            return None
+        single = together.copy()  # its attributes (classes), without children
+        single += [nodes.Text(str(texts[0])), ref.deepcopy(), nodes.Text(str(texts[-1]))]
+        split[key] = single
+    return split
+
+
 def bibliography_pages(env: BuildEnvironment) -> set[str]:
     """The documents holding a ``bibliography`` directive.
 

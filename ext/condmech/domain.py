@@ -243,6 +243,13 @@ class CondMechDomain(Domain):
             return None
         return self._refnode(builder, fromdocname, definition, node, contnode)
 
+    def cite_all(self, fromdocname: str, builder: Builder, keys: Iterable[str], node: addnodes.pending_xref) -> None:
+        """Resolve the citations of *keys* on *fromdocname* in one bibtex call (a table cites many)."""
+        missing = [key for key in dict.fromkeys(keys) if (builder.name, fromdocname, key) not in self._cited]
+        if len(missing) > 1:
+            for key, cited in citations.resolve_all(self.env, fromdocname, builder, missing, node).items():
+                self._cited[(builder.name, fromdocname, key)] = cited
+
     def resolve_any_xref(
         self,
         env: BuildEnvironment,

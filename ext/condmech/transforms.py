@@ -40,9 +40,14 @@ def link_in_place(domain: CondMechDomain, tree: nodes.Element) -> None:
     unknown id; a page outside this builder's output) stays pending for Sphinx's
     resolver, which handles it as before.
     """
-    for node in list(tree.findall(addnodes.pending_xref)):
-        if not node.get("cm_generated"):
-            continue
+    generated = [node for node in tree.findall(addnodes.pending_xref) if node.get("cm_generated")]
+    cites: dict[str, list[addnodes.pending_xref]] = {}
+    for node in generated:
+        if node["reftype"] == "cite":
+            cites.setdefault(node["refdoc"], []).append(node)
+    for docname, nodes_ in cites.items():  # a table's sources: one bibtex call per page, not one per key
+        domain.cite_all(docname, domain.builder, [n["reftarget"] for n in nodes_], nodes_[0])
+    for node in generated:
         try:
             resolved = domain.resolve_xref(
                 domain.env, node["refdoc"], domain.builder, node["reftype"], node["reftarget"], node, node[0]
