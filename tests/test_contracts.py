@@ -106,6 +106,24 @@ def test_a_citation_of_several_keys_cuts_into_the_single_key_citations(cited, mo
     assert {key: cite.pformat() for key, cite in together.items()} == {k: c.pformat() for k, c in alone.items()}
 
 
+@pytest.mark.parametrize(
+    ("fromdoc", "todoc", "target"), [("index", "conditions", "x"), ("index", "index", "x"), ("index", "conditions", "")]
+)
+def test_the_domain_makes_references_as_sphinx_make_refnode_does(cited, fromdoc, todoc, target):
+    """domain.make_refnode remembers each page-to-page URI: it must give what Sphinx's gives.
+
+    If this fails, sphinx.util.nodes.make_refnode now builds its node differently.
+    """
+    from sphinx.util.nodes import make_refnode
+
+    domain = cited.env.get_domain("cm")
+    for _ in range(2):  # the second time, from the remembered URI
+        ours = domain.make_refnode(cited.builder, fromdoc, todoc, target, nodes.inline("", "text"), "Title")
+        theirs = make_refnode(cited.builder, fromdoc, todoc, target, nodes.inline("", "text"), "Title")
+        assert ours.pformat() == theirs.pformat()
+        assert ours.attributes == theirs.attributes
+
+
 def test_bibtex_env_updated_still_returns_no_pages():
     """domain.outdated_documents returns the bibliography pages because bibtex does not.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from condmech import keymessages, overview
+from condmech.links import Links
 from condmech.model import Effect, Status
 from docutils import nodes
 from test_matrix import CFG, build, link
@@ -46,7 +47,7 @@ def test_strongest_clinical_evidence_and_harms_per_condition():
 
 def test_key_messages_answer_the_four_questions_in_plain_sentences():
     knee, back = rows()
-    box = keymessages.render_key_messages(knee, CFG, "doc", ("table", "cm-row-knee"), {"k1", "k2", "k3", "k4"})
+    box = keymessages.render_key_messages(knee, CFG, Links("doc"), ("table", "cm-row-knee"), {"k1", "k2", "k3", "k4"})
     text = box.astext()
     assert isinstance(box, nodes.admonition) and "cm-key-messages" in box["classes"]
     assert "Does it help? We are very uncertain whether it reduces pain and improves function." in text
@@ -59,7 +60,7 @@ def test_key_messages_answer_the_four_questions_in_plain_sentences():
     assert "Not approved (as of 1 November 2026). Elsewhere: Korea, 2012: a product." in text
     words = [len(sentence.split()) for sentence in text.replace("?", ".").split(".") if sentence.strip()]
     assert max(words) <= 20  # short sentences (citations are nodes, not counted here)
-    empty = keymessages.render_key_messages(back, CFG, "doc", None, set()).astext()
+    empty = keymessages.render_key_messages(back, CFG, Links("doc"), None, set()).astext()
     assert "No study of this in people" in empty and "does not mean it is safe" in empty
     assert "No harm data in the studies this book cites." in empty  # never reads as "no harms"
     assert "evidence table" not in empty  # no overview table in the book: no link

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from condmech import certainty, keymessages, overview
+from condmech.links import Links
 from test_matrix import CFG, build, link
 from test_overview import STATUS, effect
 
@@ -58,7 +59,7 @@ def test_a_headline_never_claims_more_certainty_than_its_parts() -> None:
 def _box(effects, links=(("regen", "preclinical"),)):
     found = [link("knee", m, level, line=i) for i, (m, level) in enumerate(links, 1)]
     row = overview.build(build(found), effects, {"knee": STATUS}, CFG)[0]
-    return keymessages.render_key_messages(row, CFG, "doc", None, set()).astext()
+    return keymessages.render_key_messages(row, CFG, Links("doc"), None, set()).astext()
 
 
 def test_any_of_them_only_with_several_ideas() -> None:
@@ -162,5 +163,5 @@ def test_a_mechanism_is_worded_by_the_sources_at_its_strongest_level() -> None:
         link("knee", "regen", "preclinical", cites=("k2", "k3"), line=2),
     ]
     row = overview.build(build(found), [], {"knee": STATUS}, CFG)[0]
-    text = keymessages.render_key_messages(row, CFG, "doc", None, set()).astext()
+    text = keymessages.render_key_messages(row, CFG, Links("doc"), None, set()).astext()
     assert "The strongest evidence for it comes from an early study in people." in text

@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 from . import export
 from .base import AnyOption, CmDirective
 from .diff import Comparison, Export, SnapshotError, compare, lines
+from .domain import get_domain
 from .nodes import cm_changes
 
 
@@ -65,6 +66,8 @@ def fill_changes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
     Here, where the builder is public, because the export's data is built for a builder.
     """
+    if not get_domain(app.env).data["changes"]:  # no page lists changes: no walk through this one
+        return
     found = list(doctree.findall(cm_changes))
     if not found:
         return

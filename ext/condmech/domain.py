@@ -27,7 +27,7 @@ from sphinx.util.tags import Tags
 from . import citations, dates
 from .collect import DOMAIN, ROLE_KINDS, collect
 from .config import get_config
-from .model import Definition, facts_key
+from .model import facts_key
 from .nodes import cm_table_placeholder
 from .queries import Queries
 from .warnings import warn
@@ -85,6 +85,8 @@ class CondMechDomain(Domain):
         self.builder: Builder | None = None
         #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
         self._cited: dict[tuple[str, str, str], nodes.Element | None] = {}
+        #: (builder, from page, to page) -> the relative URI, for HTML-format builders (see :meth:`make_refnode`).
+        self._uris: dict[tuple[str, str, str], str] = {}
         #: Facts and cited keys of documents purged during this build, as they were before.
         self._purged: dict[str, Facts] = {}
         self._purged_cites: dict[str, frozenset[str]] = {}
@@ -208,17 +210,37 @@ class CondMechDomain(Domain):
 
     # -- cross-references ----------------------------------------------------------
 
-    def _refnode(
-        self,
-        builder: Builder,
-        fromdocname: str,
-        definition: Definition,
-        node: addnodes.pending_xref,
-        contnode: nodes.Element,
+    def reference(
+        self, builder: Builder, fromdocname: str, role: str, target: str, contnode: nodes.Element, *, explicit: bool
+    ) -> nodes.reference | None:
+        """A link to the condition (*role* ``cond``) or mechanism (``mech``) *target*, showing
+        *contnode*, whose text becomes the definition's name unless *explicit*; None if undefined."""
+        definition = self.queries.winners.get((ROLE_KINDS.get(role, role), target))
+        if definition is None:
+            return None
+        if not explicit:  # the text was the id
+            contnode[:] = [nodes.Text(definition.name)]
+        return self.make_refnode(builder, fromdocname, definition.docname, definition.anchor, contnode, definition.name)
+
+    def make_refnode(
+        self, builder: Builder, fromdocname: str, todocname: str, targetid: str, child: nodes.Node, title: str = ""
     ) -> nodes.reference:
-        if not node.get("refexplicit"):
-            contnode = nodes.inline(definition.name, definition.name, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, definition.docname, definition.anchor, contnode, definition.name)
+        """:func:`sphinx.util.nodes.make_refnode`, with each page-to-page URI computed once.
+
+        The table links one page to a thousand others thousands of times. An HTML-format
+        builder's relative URI depends only on the two pages; other builders (LaTeX, whose
+        URIs depend on the document being assembled) are asked every time.
+        """
+        if builder.format != "html" or (fromdocname == todocname and targetid):
+            return make_refnode(builder, fromdocname, todocname, targetid, child, title or None)
+        key = (builder.name, fromdocname, todocname)
+        uri = self._uris.get(key)
+        if uri is None:
+            uri = self._uris[key] = builder.get_relative_uri(fromdocname, todocname)
+        node = nodes.reference("", "", child, internal=True, refuri=f"{uri}#{targetid}" if targetid else uri)
+        if title:
+            node["reftitle"] = title
+        return node
 
     def resolve_xref(
         self,
@@ -231,17 +253,14 @@ class CondMechDomain(Domain):
         contnode: nodes.Element,
     ) -> nodes.Element | None:
         if typ == "assertion":
-            return make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
+            return self.make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
         if typ == "cite":  # a table's citation: bibtex's cite:p output, formatted once per page and key
             cached = (builder.name, fromdocname, target)
             if cached not in self._cited:
                 self._cited[cached] = citations.resolve(env, fromdocname, builder, target, node, contnode)
             cited = self._cited[cached]
             return cited.deepcopy() if cited is not None else None
-        definition = self.queries.winners.get((ROLE_KINDS.get(typ, typ), target))
-        if definition is None:
-            return None
-        return self._refnode(builder, fromdocname, definition, node, contnode)
+        return self.reference(builder, fromdocname, typ, target, contnode, explicit=bool(node.get("refexplicit")))
 
     def cite_all(self, fromdocname: str, builder: Builder, keys: Iterable[str], node: addnodes.pending_xref) -> None:
         """Resolve the citations of *keys* on *fromdocname* in one bibtex call (a table cites many)."""
@@ -259,12 +278,10 @@ class CondMechDomain(Domain):
         node: addnodes.pending_xref,
         contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
-        winners = self.queries.winners
-        return [
-            (f"cm:{role}", self._refnode(builder, fromdocname, winners[(kind, target)], node, contnode))
-            for role, kind in ROLE_KINDS.items()
-            if (kind, target) in winners
-        ]
+        explicit = bool(node.get("refexplicit"))
+        made = {role: self.reference(builder, fromdocname, role, target, contnode.deepcopy(), explicit=explicit)
+                for role in ROLE_KINDS}  # fmt: skip
+        return [(f"cm:{role}", ref) for role, ref in made.items() if ref is not None]
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for definition in self.queries.winners.values():

@@ -8,12 +8,12 @@ the status summary and what harms were seen (``:seen:``), which authors keep sho
 from __future__ import annotations
 
 from docutils import nodes
-from sphinx import addnodes
 
 from . import approvals, certainty
 from .certainty import join as _join
 from .config import CmConfig
 from .dates import as_of_text
+from .links import Links
 from .model import Level, Problem
 from .overview import Answer, Row
 from .render import _citations, problem_note
@@ -42,7 +42,7 @@ def evidence_words(answer: Answer) -> str:
 
 
 def rating(
-    rated: certainty.Certainty, rated_by: str, words: certainty.RatingWords, docname: str, known: set[str]
+    rated: certainty.Certainty, rated_by: str, words: certainty.RatingWords, links: Links, known: set[str]
 ) -> list[nodes.Node]:
     """' Low certainty, as rated in a review [cite].', '…, in the editors' judgement.' or ' The certainty was
     not rated.', in the *words* of the place it is shown. A rating is never shown without who gave it.
@@ -52,11 +52,11 @@ def rating(
     label = f" {rated.label.capitalize()} certainty"
     if rated_by == certainty.EDITORS:
         return [nodes.Text(label + words.editors)]
-    cited = _citations([rated_by], docname, known)
+    cited = _citations([rated_by], links, known)
     return [nodes.Text(label + words.review), *(cited.children if cited else ()), nodes.Text(".")]
 
 
-def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[nodes.Node]:
+def _effect(row: Row, cfg: CmConfig, links: Links, known: set[str]) -> list[nodes.Node]:
     answer = row.effect
     gaps = row.gap_sentences(cfg.outcomes)
     if answer is None:
@@ -67,18 +67,18 @@ def _effect(row: Row, cfg: CmConfig, docname: str, known: set[str]) -> list[node
     result: list[nodes.Node] = [
         nodes.Text(certainty.answer(answer.finding.id, answer.certainty, outcomes, answer.size))
     ]
-    result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, docname, known))
+    result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, links, known))
     result.append(nodes.Text(f" This comes from {evidence_words(answer)}."))
     result.extend(nodes.Text(f" {gap}") for gap in gaps)
     return result
 
 
-def _harm(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
+def _harm(row: Row, links: Links, known: set[str]) -> list[nodes.Node]:
     answer = row.harm
     if answer is None:
         return [nodes.Text(f"{NO_HARM_DATA} That does not mean it is safe.")]
     result: list[nodes.Node] = [nodes.Text(answer.seen or "Side effects were recorded.")]
-    result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, docname, known))
+    result.extend(rating(answer.certainty, answer.rated_by, certainty.BOX_RATING, links, known))
     result.append(nodes.Text(f" This comes from {evidence_words(answer)}."))
     return result
 
@@ -123,16 +123,16 @@ def _item(question: str, answer: str | list[nodes.Node], sources: nodes.paragrap
     return nodes.list_item("", para)
 
 
-def _mark_problems(item: nodes.Element, problems: tuple[Problem, ...], unanswered: bool, docname: str) -> None:
+def _mark_problems(item: nodes.Element, problems: tuple[Problem, ...], unanswered: bool, links: Links) -> None:
     """Add the problem note to an answer; it replaces an answer that would say "none" (a typo is not "none")."""
     if problems:
         if unanswered:
             del item[0][1:]  # keep the question
-        item += problem_note(problems, docname)
+        item += problem_note(problems, links)
 
 
 def render_key_messages(
-    row: Row, cfg: CmConfig, docname: str, table: tuple[str, str] | None, known: set[str]
+    row: Row, cfg: CmConfig, links: Links, table: tuple[str, str] | None, known: set[str]
 ) -> nodes.admonition:
     """The box: does it help, harms, how it might work, approval, and a link to the table row.
 
@@ -141,25 +141,21 @@ def render_key_messages(
     """
 
     def sources(answer: Answer | None) -> nodes.paragraph | None:
-        return _citations(answer.citations, docname, known) if answer is not None else None
+        return _citations(answer.citations, links, known) if answer is not None else None
 
     items = nodes.bullet_list(
         "",
-        _item("Does it help?", _effect(row, cfg, docname, known), sources(row.effect)),
-        _item("Harms:", _harm(row, docname, known), sources(row.harm)),
+        _item("Does it help?", _effect(row, cfg, links, known), sources(row.effect)),
+        _item("Harms:", _harm(row, links, known), sources(row.harm)),
         _item("How might it work?", _mechanisms(row)),
         _item("Is it approved?", _status(row)),
     )
     answered = (row.effect, row.harm, row.mechanisms, row.status or row.approvals)
     kinds = (("effect",), ("harm",), ("link",), ("status", "approval"))
     for item, kind, answer in zip(items.children, kinds, answered, strict=True):
-        _mark_problems(item, tuple(p for k in kind for p in row.problem(k)), not answer, docname)
+        _mark_problems(item, tuple(p for k in kind for p in row.problem(k)), not answer, links)
     box = nodes.admonition("", nodes.title("Key messages", "Key messages"), items, classes=["cm-key-messages"])
     if table is not None:
         text = "See this condition in the evidence table"
-        ref = addnodes.pending_xref(
-            "", nodes.inline(text, text), refdomain="cm", reftype="assertion", reftarget=table[1],
-            cm_todoc=table[0], refdoc=docname, refexplicit=True, refwarn=False, cm_generated=True,
-        )  # fmt: skip
-        box += nodes.paragraph("", "", ref, nodes.Text("."))
+        box += nodes.paragraph("", "", links.declaration(*table, nodes.inline(text, text)), nodes.Text("."))
     return box

@@ -17,6 +17,7 @@ from . import approvals, certainty
 from .config import CmConfig
 from .dates import as_of_text
 from .keymessages import NO_HARM_DATA, evidence_words, plain_level, rating
+from .links import Links
 from .model import Problem
 from .nodes import cm_cell_label, cm_details, cm_details_summary, cm_header_cell
 from .overview import Answer, Row
@@ -68,7 +69,7 @@ def _certainty_node(answer: Answer) -> nodes.inline:
     return node
 
 
-def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
+def _answer_body(answer: Answer, links: Links, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     body: list[nodes.Node] = []
     # in print, one declaration's certainty is in the answer beside it, unless a source rated it
     said = compact and len(answer.items) == 1 and answer.rated_by in ("", certainty.EDITORS)
@@ -86,13 +87,13 @@ def _answer_body(answer: Answer, docname: str, cfg: CmConfig, known: set[str], c
                 para += nodes.Text(f" ({', '.join(cfg.outcomes[o] for o in item.outcomes)})")
             para += nodes.Text(".")
         if not said:
-            para.extend(rating(certainty.get(item.certainty), item.rated_by, certainty.DETAILS_RATING, docname, known))
+            para.extend(rating(certainty.get(item.certainty), item.rated_by, certainty.DETAILS_RATING, links, known))
         if item.note:
             para += nodes.Text(f" {item.note.rstrip('.')}.")
         if len(para):
             body.append(para)
-    body.append(nodes.paragraph("", "", *_backlinks(answer.items, docname), classes=["cm-where"]))
-    cited = _citations(answer.citations, docname, known)
+    body.append(nodes.paragraph("", "", *_backlinks(answer.items, links), classes=["cm-where"]))
+    cited = _citations(answer.citations, links, known)
     if cited is not None:
         body.append(cited)
     return body
@@ -102,7 +103,7 @@ def _gaps(row: Row, cfg: CmConfig) -> list[nodes.Node]:
     return [nodes.paragraph(text, text, classes=["cm-gap"]) for text in row.gap_sentences(cfg.outcomes)]
 
 
-def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
+def _effect_cell(row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     answer = row.effect
     if answer is None:
         return [_none("No study in people in this book"), *_gaps(row, cfg)]
@@ -115,10 +116,10 @@ def _effect_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact
         _certainty_node(answer),
         nodes.Text(f". Evidence: {evidence_words(answer)}."),
     ]
-    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "effect"), *_gaps(row, cfg)]
+    return [_details(summary, _answer_body(answer, links, cfg, known, compact), "effect"), *_gaps(row, cfg)]
 
 
-def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
+def _harm_cell(row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool) -> list[nodes.Node]:
     answer = row.harm
     if answer is None:
         return [_none(NO_HARM_DATA)]
@@ -129,7 +130,7 @@ def _harm_cell(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: 
         _certainty_node(answer),
         nodes.Text(f". Evidence: {evidence_words(answer)}."),
     ]
-    return [_details(summary, _answer_body(answer, docname, cfg, known, compact), "harm")]
+    return [_details(summary, _answer_body(answer, links, cfg, known, compact), "harm")]
 
 
 #: A mechanism's finding after the evidence type, in words: (after one study, after several).
@@ -140,7 +141,7 @@ MECHANISM_VERB = {
 }
 
 
-def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]:
+def _mechanism_cell(row: Row, links: Links, known: set[str]) -> list[nodes.Node]:
     if not row.mechanisms:
         return [_none("No study of how it might work in this book")]
     result: list[nodes.Node] = []
@@ -154,18 +155,18 @@ def _mechanism_cell(row: Row, docname: str, known: set[str]) -> list[nodes.Node]
             nodes.Text(": "),
             nodes.inline(words, words, classes=["cm-mechanism-evidence"]),
         ]
-        body: list[nodes.Node] = [nodes.paragraph("", "", *_backlinks(cell.assertions, docname), classes=["cm-where"])]
+        body: list[nodes.Node] = [nodes.paragraph("", "", *_backlinks(cell.assertions, links), classes=["cm-where"])]
         measured = [a.measured for a in cell.assertions if a.measured]
         if measured:
             body.insert(0, nodes.paragraph("", "Measured: " + "; ".join(measured) + "."))
-        cited = _citations(cell.citations, docname, known)
+        cited = _citations(cell.citations, links, known)
         if cited is not None:
             body.append(cited)
         result.append(_details(summary, body, "mechanism"))
     return result
 
 
-def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list[nodes.Node]:
+def _status_cell(row: Row, links: Links, known: set[str], compact: bool) -> list[nodes.Node]:
     """The reader's question answered first, then every approval with its limits, visible without a click."""
     status = row.status
     if status is None and not row.approvals:
@@ -182,7 +183,7 @@ def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list
     full = [approvals.approval_text(approval) for approval in row.approvals]  # in full, with notes and sources
     body[0:0] = [nodes.paragraph(text, text) for text in full]
     keys = [*(status.citations if status else ()), *(k for a in row.approvals for k in a.citations)]
-    cited = None if compact else _citations(dict.fromkeys(keys), docname, known)  # the chapter cites them
+    cited = None if compact else _citations(dict.fromkeys(keys), links, known)  # the chapter cites them
     if cited is not None:
         body.append(cited)
     head = [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
@@ -190,29 +191,29 @@ def _status_cell(row: Row, docname: str, known: set[str], compact: bool) -> list
     return head if compact else [*head, *result]
 
 
-def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], docname: str) -> list[nodes.Node]:
+def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], links: Links) -> list[nodes.Node]:
     """A cell with its problem note; the note replaces "none declared" (a typo is not "none")."""
     if not problems:
         return content
     answered = [node for node in content if "cm-empty" not in node.get("classes", ())]
-    return [*answered, problem_note(problems, docname)]
+    return [*answered, problem_note(problems, links)]
 
 
-def _cells(row: Row, docname: str, cfg: CmConfig, known: set[str], compact: bool) -> tuple[list[nodes.Node], ...]:
+def _cells(row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool) -> tuple[list[nodes.Node], ...]:
     """The contents of a row's answer cells, in the order of :data:`COLUMNS`, each with its problems."""
     return tuple(
-        _with_problems(content, tuple(p for kind in kinds for p in row.problem(kind)), docname)
+        _with_problems(content, tuple(p for kind in kinds for p in row.problem(kind)), links)
         for kinds, content in (
-            (("effect",), _effect_cell(row, docname, cfg, known, compact)),
-            (("harm",), _harm_cell(row, docname, cfg, known, compact)),
-            (("link",), _mechanism_cell(row, docname, known)),
-            (("status", "approval"), _status_cell(row, docname, known, compact)),
+            (("effect",), _effect_cell(row, links, cfg, known, compact)),
+            (("harm",), _harm_cell(row, links, cfg, known, compact)),
+            (("link",), _mechanism_cell(row, links, known)),
+            (("status", "approval"), _status_cell(row, links, known, compact)),
         )
     )
 
 
-def _stub(row: Row, docname: str, cfg: CmConfig, anchored: bool) -> cm_header_cell:
-    para = nodes.paragraph("", "", _definition_ref(row.condition, docname, cfg))
+def _stub(row: Row, links: Links, cfg: CmConfig, anchored: bool) -> cm_header_cell:
+    para = nodes.paragraph("", "", _definition_ref(row.condition, links, cfg))
     if anchored:
         para.insert(0, nodes.target("", "", ids=[row_anchor(row.condition.id)]))
     return cm_header_cell("", para, scope="row")
@@ -222,7 +223,7 @@ def render_overview(
     rows: Sequence[Row],
     cfg: CmConfig,
     caption: str,
-    docname: str,
+    links: Links,
     known: set[str],
     *,
     table_id: str,
@@ -236,7 +237,7 @@ def render_overview(
     approvals (the chapter's status block gives its sources).
     """
     if compact:
-        return render_print(rows, cfg, caption, docname, known, table_id=table_id, anchored=anchored)
+        return render_print(rows, cfg, caption, links, known, table_id=table_id, anchored=anchored)
     table = nodes.table("", classes=["cm-overview", "longtable", "colwidths-given"], ids=[table_id])
     table += nodes.title(caption, caption)
     tgroup = nodes.tgroup(cols=len(COLUMNS) + 1)
@@ -250,8 +251,8 @@ def render_overview(
     tgroup += nodes.thead("", head)
     body = nodes.tbody()
     for row in rows:
-        cells = _cells(row, docname, cfg, known, compact)
-        table_row = nodes.row("", _stub(row, docname, cfg, anchored))
+        cells = _cells(row, links, cfg, known, compact)
+        table_row = nodes.row("", _stub(row, links, cfg, anchored))
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             short = title.split(" Effects")[0]
             label = cm_cell_label(short, short, classes=["cm-cell-label"])
@@ -312,7 +313,7 @@ def _print_cells(answer: list[nodes.Node], details: list[nodes.Node]) -> list[no
 
 
 def render_print(
-    rows: Sequence[Row], cfg: CmConfig, caption: str, docname: str, known: set[str], *, table_id: str, anchored: bool
+    rows: Sequence[Row], cfg: CmConfig, caption: str, links: Links, known: set[str], *, table_id: str, anchored: bool
 ) -> list[nodes.Node]:
     """The overview for print, where nothing folds away: a row per question, each answer beside its details.
 
@@ -333,8 +334,8 @@ def render_print(
     tgroup += nodes.thead("", head)
     body = nodes.tbody()
     for row in rows:
-        name = list(_stub(row, docname, cfg, anchored).children)  # the link to the condition, and the row anchor
-        cells = _cells(row, docname, cfg, known, True)
+        name = list(_stub(row, links, cfg, anchored).children)  # the link to the condition, and the row anchor
+        cells = _cells(row, links, cfg, known, True)
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             question = title.split(" Effects")[0]
             for index, (answer, details) in enumerate(_print_items(content)):

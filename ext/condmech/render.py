@@ -14,21 +14,13 @@ from sphinx import addnodes
 
 from . import certainty
 from .config import CmConfig
+from .links import Links
 from .matrix import Cell, Matrix
 from .model import Assertion, Definition, Effect, Finding, Level, Problem, TableRequest
 from .nodes import cm_header_cell, cm_level
 
 #: Width of the first column in the LaTeX column specification, out of 100.
 STUB_WIDTH = 22
-
-
-def xref(role: str, target: str, docname: str, text: str, *, explicit: bool = True) -> addnodes.pending_xref:
-    """A generated reference into the ``cm`` domain (silent when unresolved)."""
-    return addnodes.pending_xref(
-        "", nodes.inline(text, text, classes=["xref", "cm", f"cm-{role}"]),
-        refdomain="cm", reftype=role, reftarget=target, refdoc=docname,
-        refexplicit=explicit, refwarn=False, cm_generated=True,
-    )  # fmt: skip
 
 
 def level_node(level: Level, *, keep_together: bool = True) -> cm_level:
@@ -53,13 +45,13 @@ def finding_node(finding: Finding) -> nodes.inline:
     return nodes.inline(text, text, classes=["cm-finding", f"cm-finding-{finding.id}"])
 
 
-def assertion_header(condition: str, mechanism: str, level: Level, finding: Finding, docname: str) -> nodes.paragraph:
+def assertion_header(condition: str, mechanism: str, level: Level, finding: Finding, links: Links) -> nodes.paragraph:
     """'Evidence link: <condition> → <mechanism>. <level>, <finding>' above a ``cm:link``'s text."""
     header = nodes.paragraph("", classes=["cm-assertion-header"])
     header += nodes.Text("Evidence link: ")
-    header += xref("cond", condition, docname, condition, explicit=False)
+    header += links.definition("cond", condition, condition, explicit=False)
     header += nodes.Text(" \u2192 ")
-    header += xref("mech", mechanism, docname, mechanism, explicit=False)
+    header += links.definition("mech", mechanism, mechanism, explicit=False)
     header += nodes.Text(". ")
     header += level_node(level)
     header += nodes.Text(", ")
@@ -68,7 +60,7 @@ def assertion_header(condition: str, mechanism: str, level: Level, finding: Find
 
 
 def effect_header(
-    kind: str, condition: str, outcomes: list[str], level: Level, finding: Finding | None, docname: str, extra: str = ""
+    kind: str, condition: str, outcomes: list[str], level: Level, finding: Finding | None, links: Links, extra: str = ""
 ) -> nodes.paragraph:
     """'Effect in people: <condition> (<outcomes>). <level>, <finding><extra>' or 'Harms: <condition>. <level><extra>'.
 
@@ -76,7 +68,7 @@ def effect_header(
     """
     header = nodes.paragraph("", classes=["cm-assertion-header"])
     header += nodes.Text("Effect measured in people: " if kind == "effect" else "Harms reported: ")
-    header += xref("cond", condition, docname, condition, explicit=False)
+    header += links.definition("cond", condition, condition, explicit=False)
     if outcomes:
         header += nodes.Text(f" ({', '.join(outcomes)})")
     header += nodes.Text(". ")
@@ -96,7 +88,7 @@ def problem_marker(problems: list[str]) -> nodes.paragraph:
     return nodes.paragraph("", "", nodes.strong(label, label), nodes.Text(text), classes=["cm-problem"])
 
 
-def problem_note(problems: Sequence[Problem], docname: str) -> nodes.paragraph:
+def problem_note(problems: Sequence[Problem], links: Links) -> nodes.paragraph:
     """Where a summary would otherwise say "none": declarations that could not be read, with links to them."""
     label = "Problem: "
     count = "a" if len(problems) == 1 else str(len(problems))
@@ -105,10 +97,7 @@ def problem_note(problems: Sequence[Problem], docname: str) -> nodes.paragraph:
     for index, problem in enumerate(problems):
         text = "see it" if len(problems) == 1 else f"{index + 1}"
         para += nodes.Text(", " if index else "")
-        para += addnodes.pending_xref(
-            "", nodes.inline(text, text), refdomain="cm", reftype="assertion", reftarget=problem.anchor,
-            cm_todoc=problem.docname, refdoc=docname, refexplicit=True, refwarn=False, cm_generated=True,
-        )  # fmt: skip
+        para += links.declaration(problem.docname, problem.anchor, nodes.inline(text, text))
     para += nodes.Text("; the build warnings say why).")
     return para
 
@@ -125,11 +114,11 @@ def _role(definition: Definition) -> str:
     return "cond" if definition.kind == "condition" else "mech"
 
 
-def _definition_ref(definition: Definition, docname: str, cfg: CmConfig) -> addnodes.pending_xref:
-    return xref(_role(definition), definition.id, docname, _label(definition, cfg))
+def _definition_ref(definition: Definition, links: Links, cfg: CmConfig) -> nodes.Element:
+    return links.definition(_role(definition), definition.id, _label(definition, cfg))
 
 
-def _backlinks(assertions: Sequence[Assertion | Effect], docname: str) -> list[nodes.Node]:
+def _backlinks(assertions: Sequence[Assertion | Effect], links: Links) -> list[nodes.Node]:
     """'See: <section>, <section> (2)', one link per asserting place.
 
     Links under the same heading are numbered in page order, whatever order the cell lists them in.
@@ -146,16 +135,12 @@ def _backlinks(assertions: Sequence[Assertion | Effect], docname: str) -> list[n
             text = f"{text} ({number[assertion]})"
         if index:
             result.append(nodes.Text("; "))
-        ref = addnodes.pending_xref(
-            "", nodes.inline(text, text, classes=["cm-backlink"]),
-            refdomain="cm", reftype="assertion", reftarget=assertion.anchor, cm_todoc=assertion.docname,
-            refdoc=docname, refexplicit=True, refwarn=False, cm_generated=True,
-        )  # fmt: skip
-        result.append(ref)
+        content = nodes.inline(text, text, classes=["cm-backlink"])
+        result.append(links.declaration(assertion.docname, assertion.anchor, content))
     return result
 
 
-def _citations(keys: Iterable[str], docname: str, known: set[str]) -> nodes.paragraph | None:
+def _citations(keys: Iterable[str], links: Links, known: set[str]) -> nodes.paragraph | None:
     """The sources of a cell, one citation per key, for the keys sphinxcontrib-bibtex knows.
 
     Each key is a ``cm:cite`` reference that the domain resolves through bibtex once
@@ -170,20 +155,17 @@ def _citations(keys: Iterable[str], docname: str, known: set[str]) -> nodes.para
     for index, key in enumerate(found):
         if index:
             para += nodes.Text(" ")
-        para += addnodes.pending_xref(
-            "", nodes.inline(key, key), refdomain="cm", reftype="cite", reftarget=key,
-            refdoc=docname, refexplicit=False, refwarn=False, cm_generated=True,
-        )  # fmt: skip
+        para += links.cite(key)
     return para
 
 
-def _cell_body(cell: Cell, docname: str, known: set[str]) -> list[nodes.Element]:
+def _cell_body(cell: Cell, links: Links, known: set[str]) -> list[nodes.Element]:
     status = nodes.paragraph("", "", level_node(cell.level), nodes.Text(", "), finding_node(cell.finding))
     body: list[nodes.Element] = [
         status,
-        nodes.paragraph("", "", *_backlinks(cell.assertions, docname), classes=["cm-where"]),
+        nodes.paragraph("", "", *_backlinks(cell.assertions, links), classes=["cm-where"]),
     ]
-    cited = _citations(cell.citations, docname, known)
+    cited = _citations(cell.citations, links, known)
     if cited is not None:
         body.append(cited)
     return body
@@ -194,7 +176,7 @@ def _empty() -> nodes.paragraph:
 
 
 def render_matrix(
-    matrix: Matrix, cfg: CmConfig, caption: str, docname: str, known: set[str], *, transposed: bool, table_id: str
+    matrix: Matrix, cfg: CmConfig, caption: str, links: Links, known: set[str], *, transposed: bool, table_id: str
 ) -> nodes.table:
     """A real table: caption, a header row and a header column, one cell per pair."""
     rows, columns = (matrix.mechanisms, matrix.conditions) if transposed else (matrix.conditions, matrix.mechanisms)
@@ -209,54 +191,54 @@ def render_matrix(
     corner = "Mechanism" if transposed else "Condition"
     head_row += cm_header_cell("", nodes.paragraph(corner, corner), scope="col")
     for column in columns:
-        head_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(column, docname, cfg)), scope="col")
+        head_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(column, links, cfg)), scope="col")
     tgroup += nodes.thead("", head_row)
     tbody = nodes.tbody()
     for row in rows:
         table_row = nodes.row()
-        table_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(row, docname, cfg)), scope="row")
+        table_row += cm_header_cell("", nodes.paragraph("", "", _definition_ref(row, links, cfg)), scope="row")
         for column in columns:
             pair = (column.id, row.id) if transposed else (row.id, column.id)
             found = matrix.cell(*pair)
-            table_row += table_cell(*(_cell_body(found, docname, known) if found else [_empty()]))
+            table_row += table_cell(*(_cell_body(found, links, known) if found else [_empty()]))
         tbody += table_row
     tgroup += tbody
     return table
 
 
-def _item(definition: Definition, cell: Cell, docname: str, cfg: CmConfig, known: set[str]) -> nodes.list_item:
-    para = nodes.paragraph("", "", _definition_ref(definition, docname, cfg), nodes.Text(": "))
+def _item(definition: Definition, cell: Cell, links: Links, cfg: CmConfig, known: set[str]) -> nodes.list_item:
+    para = nodes.paragraph("", "", _definition_ref(definition, links, cfg), nodes.Text(": "))
     para += level_node(cell.level)
     para += nodes.Text(", ")
     para += finding_node(cell.finding)
     para += nodes.Text(". ")
-    para.extend(_backlinks(cell.assertions, docname))
-    cited = _citations(cell.citations, docname, known)
+    para.extend(_backlinks(cell.assertions, links))
+    cited = _citations(cell.citations, links, known)
     if cited is not None:
         para += nodes.Text(" ")
         para.extend(cited.children)
     return nodes.list_item("", para)
 
 
-def render_list(matrix: Matrix, cfg: CmConfig, docname: str, known: set[str]) -> nodes.container:
+def render_list(matrix: Matrix, cfg: CmConfig, links: Links, known: set[str]) -> nodes.container:
     """Mechanism → conditions, as nested lists: readable on narrow screens and e-readers."""
     outer = nodes.bullet_list(classes=["cm-list"])
     for mechanism in matrix.mechanisms:
         inner = nodes.bullet_list()
         for cell in matrix.by_mechanism(mechanism.id):
-            inner += _item(cell.condition, cell, docname, cfg, known)
+            inner += _item(cell.condition, cell, links, cfg, known)
         if not len(inner):
             inner += nodes.list_item("", _empty())
-        head = nodes.paragraph("", "", nodes.strong("", "", _definition_ref(mechanism, docname, cfg)))
+        head = nodes.paragraph("", "", nodes.strong("", "", _definition_ref(mechanism, links, cfg)))
         outer += nodes.list_item("", head, inner)
     return nodes.container("", outer, classes=["cm-list-view"])
 
 
-def render_summary(matrix: Matrix, cfg: CmConfig, condition: str, docname: str, known: set[str]) -> nodes.Element:
+def render_summary(matrix: Matrix, cfg: CmConfig, condition: str, links: Links, known: set[str]) -> nodes.Element:
     """The mechanisms declared for one condition, strongest evidence per mechanism."""
     items = nodes.bullet_list(classes=["cm-summary"])
     for cell in matrix.by_condition(condition):
-        items += _item(cell.mechanism, cell, docname, cfg, known)
+        items += _item(cell.mechanism, cell, links, cfg, known)
     if not len(items):
         return nodes.paragraph("", "No evidence links are declared for this condition.", classes=["cm-empty"])
     return items
@@ -319,20 +301,26 @@ def latex_column_spec(columns: int) -> addnodes.tabular_col_spec:
 
 
 def render(
-    request: TableRequest, matrix: Matrix, cfg: CmConfig, caption: str, known: set[str], table_id: str = "cm-table"
+    request: TableRequest,
+    matrix: Matrix,
+    cfg: CmConfig,
+    caption: str,
+    known: set[str],
+    table_id: str = "cm-table",
+    links: Links | None = None,
 ) -> list[nodes.Node]:
     """Nodes for one ``cm:matrix`` or ``cm:summary`` request (*table_id*: the table's HTML id).
 
     The legend is not among them: a page gets it once, before its first table (:mod:`condmech.transforms`).
     """
-    docname = request.docname
+    links = links or Links(request.docname)
     if request.view == "summary":
-        return [render_summary(matrix, cfg, request.condition, docname, known)]
+        return [render_summary(matrix, cfg, request.condition, links, known)]
     if matrix.is_empty:
         return [nodes.paragraph("", "No evidence links match this table.", classes=["cm-empty"])]
     if request.view == "list":
-        return [render_list(matrix, cfg, docname, known)]
+        return [render_list(matrix, cfg, links, known)]
     transposed = request.view == "transposed"
-    table = render_matrix(matrix, cfg, caption, docname, known, transposed=transposed, table_id=table_id)
+    table = render_matrix(matrix, cfg, caption, links, known, transposed=transposed, table_id=table_id)
     columns = len(matrix.conditions if transposed else matrix.mechanisms)
     return [latex_column_spec(columns), table]

@@ -3,8 +3,8 @@
 Table placeholders become tables; each ``cm:link`` gets its header line. Both are
 built here, not at reading, so that the stored doctrees hold only what the
 chapter's author wrote: smaller to read, transform and pickle. The links they hold
-are resolved here too (:func:`link_in_place`), by the domain as Sphinx's resolver
-would, since they are made here for this builder anyway.
+are made for the builder here too (:class:`ResolvedLinks`), as Sphinx's resolver
+would make them, since they are made here for this builder anyway.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from sphinx.util.logging import is_suppressed_warning
 
 from . import certainty, citations
 from .approvals import checked_sentences
-from .config import get_config
+from .config import CmConfig, get_config
 from .dates import as_of_text
 from .domain import CondMechDomain, get_domain
 from .keymessages import render_key_messages
+from .links import Links
 from .model import TableRequest
 from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder
 from .overview_table import render_overview, row_anchor
@@ -30,32 +31,56 @@ from .render import assertion_header, effect_header, problem_marker, render, ren
 from .warnings import WARNING_TYPE
 
 
-def link_in_place(domain: CondMechDomain, tree: nodes.Element) -> None:
-    """Resolve the references the extension generated in *tree* (a header, a table) now.
+class ResolvedLinks(Links):
+    """:class:`~condmech.links.Links` made for the current builder now, as the domain resolves them.
 
-    The domain resolves each as Sphinx's resolver would, so the output is the same; done
-    here, they skip that resolver's work per reference (a copy of each link's text, its
-    lookups for references written with a role), which the table's thousands of links
-    and every declaration's header paid for. A reference the domain cannot resolve (an
-    unknown id; a page outside this builder's output) stays pending for Sphinx's
-    resolver, which handles it as before.
+    Sphinx's resolver would give the same references, after a copy of each link's text and
+    lookups per link, which the table's thousands of links and every declaration's header paid
+    for. A link the domain cannot make (an unknown id; a page outside this builder's output)
+    stays pending for that resolver, which handles it as before. Citations wait for
+    :meth:`finish`, which asks sphinxcontrib-bibtex for all of a page's in one call.
     """
-    generated = [node for node in tree.findall(addnodes.pending_xref) if node.get("cm_generated")]
-    cites: dict[str, list[addnodes.pending_xref]] = {}
-    for node in generated:
-        if node["reftype"] == "cite":
-            cites.setdefault(node["refdoc"], []).append(node)
-    for docname, nodes_ in cites.items():  # a table's sources: one bibtex call per page, not one per key
-        domain.cite_all(docname, domain.builder, [n["reftarget"] for n in nodes_], nodes_[0])
-    for node in generated:
+
+    def __init__(self, docname: str, domain: CondMechDomain) -> None:
+        super().__init__(docname)
+        self.domain = domain
+        self.builder = domain.builder
+        self.cites: list[addnodes.pending_xref] = []
+
+    def definition(self, role: str, target: str, text: str, *, explicit: bool = True) -> nodes.Element:
+        content = nodes.inline(text, text, classes=["xref", "cm", f"cm-{role}"])
         try:
-            resolved = domain.resolve_xref(
-                domain.env, node["refdoc"], domain.builder, node["reftype"], node["reftarget"], node, node[0]
-            )
+            made = self.domain.reference(self.builder, self.docname, role, target, content, explicit=explicit)
         except NoUri:
-            continue
-        if resolved is not None:
-            node.replace_self(resolved)
+            made = None
+        return made or self.pending(content, role, target, refexplicit=explicit)
+
+    def declaration(self, docname: str, anchor: str, content: nodes.Element) -> nodes.Element:
+        try:
+            return self.domain.make_refnode(self.builder, self.docname, docname, anchor, content)
+        except NoUri:
+            return super().declaration(docname, anchor, content)
+
+    def cite(self, key: str) -> nodes.Element:
+        node = super().cite(key)
+        self.cites.append(node)
+        return node
+
+    def finish(self) -> None:
+        """Replace the citations made so far (now in their paragraphs) with bibtex's."""
+        domain, cites, self.cites = self.domain, self.cites, []
+        if not cites:
+            return
+        domain.cite_all(self.docname, self.builder, [node["reftarget"] for node in cites], cites[0])
+        for node in cites:
+            try:
+                resolved = domain.resolve_xref(
+                    domain.env, self.docname, self.builder, "cite", node["reftarget"], node, node[0]
+                )
+            except NoUri:
+                continue
+            if resolved is not None:
+                node.replace_self(resolved)
 
 
 class BuildTables(SphinxPostTransform):
@@ -80,16 +105,16 @@ class BuildTables(SphinxPostTransform):
         legend_given = False
         for node in placeholders:
             request = TableRequest.from_node(node, node["docname"])
+            links = ResolvedLinks(request.docname, domain)
             matrix = queries.matrix(request.filters)
             if request.view == "key-messages":
                 rows = queries.rows(request.filters)
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
                 node["ids"] = []  # a box, not a numbered table: its reading-time id goes
-                boxes = [render_key_messages(row, cfg, request.docname, target, known) for row in rows]
+                boxes = [render_key_messages(row, cfg, links, target, known) for row in rows]
                 if domain.builder_format == "latex":  # in print, a box never splits across pages
                     boxes = [nodes.container("", box, classes=["cm-unbreakable"]) for box in boxes]
-                for box in boxes:
-                    link_in_place(domain, box)
+                links.finish()
                 node.replace_self(boxes)
                 continue
             # the id given at reading, which numfig numbered; moved to the table, not to the column spec
@@ -98,7 +123,7 @@ class BuildTables(SphinxPostTransform):
             if request.view == "overview":
                 rows = queries.rows(request.filters)
                 result = render_overview(
-                    rows, cfg, caption, request.docname, known,
+                    rows, cfg, caption, links, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
                 )  # fmt: skip
                 checks = queries.checks
@@ -110,14 +135,13 @@ class BuildTables(SphinxPostTransform):
                     box["classes"] = ["cm-checked-summary"]
                     result.append(box)
             else:
-                result = render(request, matrix, cfg, caption, known, table_id)
+                result = render(request, matrix, cfg, caption, known, table_id, links)
             if request.view != "summary":
                 result.append(cm_data_links())
                 if not legend_given and not matrix.is_empty:  # what the markers mean: once, before the first table
                     result.insert(0, render_legend(cfg, grades=request.view == "overview"))
                     legend_given = True
-            for part in result:
-                link_in_place(domain, part)
+            links.finish()
             node.replace_self(result)
 
 
@@ -125,40 +149,50 @@ class AssertionHeaders(SphinxPostTransform):
     """Open each ``cm:link``, ``cm:effect`` and ``cm:harm`` with its header: the condition (and
     mechanism), the outcomes, the evidence level and the finding.
 
-    The pair are references to the domain's current definitions (resolved with
-    :func:`link_in_place`, like the tables'), so a renamed condition shows its new
+    The pair are references to the domain's current definitions (made with
+    :class:`ResolvedLinks`, like the tables'), so a renamed condition shows its new
     name wherever it is linked.
     """
 
-    default_priority = 8
+    #: Before the tables (8), so that a page's one walk does not cross the table's thousands of nodes.
+    default_priority = 7
 
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
         domain = get_domain(self.env)
-        winners = domain.queries.winners
-        for node in self.document.findall(cm_assertion):
-            level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
-            assert level is not None and finding is not None  # the directive records only known ones
-            header = assertion_header(node["condition"], node["mechanism"], level, finding, node["docname"])
-            link_in_place(domain, header)
-            node.insert(0, header)
-            unknown = [
-                f"unknown {kind} {node[kind]!r}"  # the suggestion, which depends on every page, is in the warning
-                for kind in ("condition", "mechanism")
-                if (kind, node[kind]) not in winners
-            ]
-            if unknown and not is_suppressed_warning(WARNING_TYPE, "unknown_id", self.config.suppress_warnings):
-                node.insert(1, problem_marker(unknown))
-        for node in self.document.findall(cm_effect):
-            level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
-            assert level is not None
-            outcomes = [cfg.outcomes.get(o, o) for o in node["outcomes"]]
-            gap = certainty.GAPS.get(node["finding"])
-            extra = (
-                f", {gap.removeprefix('was ')}"
-                if gap
-                else f", {certainty.certainty_words(certainty.get(node['certainty']), node['rated_by'])}"
-            )
-            header = effect_header(node["kind"], node["condition"], outcomes, level, finding, node["docname"], extra)
-            link_in_place(domain, header)
-            node.insert(0, header)
+        for node in self.document.findall(_declaration):
+            links = ResolvedLinks(node["docname"], domain)
+            if isinstance(node, cm_assertion):
+                self.link_header(node, cfg, links)
+            else:
+                self.effect_header(node, cfg, links)
+
+    def link_header(self, node: cm_assertion, cfg: CmConfig, links: ResolvedLinks) -> None:
+        level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
+        assert level is not None and finding is not None  # the directive records only known ones
+        node.insert(0, assertion_header(node["condition"], node["mechanism"], level, finding, links))
+        winners = links.domain.queries.winners
+        unknown = [
+            f"unknown {kind} {node[kind]!r}"  # the suggestion, which depends on every page, is in the warning
+            for kind in ("condition", "mechanism")
+            if (kind, node[kind]) not in winners
+        ]
+        if unknown and not is_suppressed_warning(WARNING_TYPE, "unknown_id", self.config.suppress_warnings):
+            node.insert(1, problem_marker(unknown))
+
+    def effect_header(self, node: cm_effect, cfg: CmConfig, links: ResolvedLinks) -> None:
+        level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
+        assert level is not None
+        outcomes = [cfg.outcomes.get(o, o) for o in node["outcomes"]]
+        gap = certainty.GAPS.get(node["finding"])
+        extra = (
+            f", {gap.removeprefix('was ')}"
+            if gap
+            else f", {certainty.certainty_words(certainty.get(node['certainty']), node['rated_by'])}"
+        )
+        node.insert(0, effect_header(node["kind"], node["condition"], outcomes, level, finding, links, extra))
+
+
+def _declaration(node: nodes.Node) -> bool:
+    """The declarations that get a header: ``cm:link``, ``cm:effect`` and ``cm:harm``."""
+    return isinstance(node, (cm_assertion, cm_effect))
