@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import report, suites, tables
+from . import measure, report, suites, tables
 
 ROOT = Path(__file__).parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         "load": {"start": report.load()},
     }
     args.work.mkdir(parents=True, exist_ok=True)
+    measure.compile_bytecode(ROOT / "ext", ROOT / "docs" / "_ext")
     if "table" in args.suites:
         results["table"] = tables.bench(args.table_sizes, args.repeat, log)
     if "book" in args.suites:

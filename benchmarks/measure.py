@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import os
 import re
 import statistics
@@ -29,6 +30,18 @@ with open(sys.argv[1], "w") as file:
     file.write(str(usage.ru_maxrss))
 sys.exit(os.waitstatus_to_exitcode(status))
 """
+
+
+def compile_bytecode(*folders: Path) -> None:
+    """Write the bytecode of the Python modules in *folders*, as an installed package has it.
+
+    Builds are timed with the extension installed in editable mode: without bytecode, Python would
+    compile it from source in every build where ``PYTHONDONTWRITEBYTECODE`` is set (as on the
+    project's machines), about 30 ms a build that Sphinx, sphinx-needs and the todo extension,
+    installed with theirs, do not pay.
+    """
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
 
 
 @dataclass

@@ -297,6 +297,8 @@ def corpus_suite(
         "before": before,
     }
     extension = corpus.extension_at(before, work / "condmech-before") if "condmech-before" in variants else None
+    if extension is not None:
+        measure.compile_bytecode(extension)
     for size in sizes:
         names = ["plain", "condmech", "condmech-before", "todo", "needs"]
         names += ["condmech-book"] * (size in theme_sizes) + ["condmech-book-fullnav"] * (size in full_nav_sizes)
