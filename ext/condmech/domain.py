@@ -254,13 +254,19 @@ class CondMechDomain(Domain):
     ) -> nodes.Element | None:
         if typ == "assertion":
             return self.make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
-        if typ == "cite":  # a table's citation: bibtex's cite:p output, formatted once per page and key
-            cached = (builder.name, fromdocname, target)
-            if cached not in self._cited:
-                self._cited[cached] = citations.resolve(env, fromdocname, builder, target, node, contnode)
-            cited = self._cited[cached]
-            return cited.deepcopy() if cited is not None else None
+        if typ == "cite":
+            return self.citation(fromdocname, builder, target, node)
         return self.reference(builder, fromdocname, typ, target, contnode, explicit=bool(node.get("refexplicit")))
+
+    def citation(
+        self, fromdocname: str, builder: Builder, key: str, node: addnodes.pending_xref
+    ) -> nodes.Element | None:
+        """A table's citation of *key*: bibtex's ``cite:p`` output, formatted once per page and key (a copy)."""
+        cached = (builder.name, fromdocname, key)
+        if cached not in self._cited:
+            self._cited[cached] = citations.resolve(self.env, fromdocname, builder, key, node, node[0])
+        cited = self._cited[cached]
+        return cited.deepcopy() if cited is not None else None
 
     def cite_all(self, fromdocname: str, builder: Builder, keys: Iterable[str], node: addnodes.pending_xref) -> None:
         """Resolve the citations of *keys* on *fromdocname* in one bibtex call (a table cites many)."""

@@ -8,6 +8,7 @@ builder at once: a table makes thousands.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
@@ -29,9 +30,9 @@ class Links:
         """To the declaration at *anchor* on page *docname*, showing *content*."""
         return self.pending(content, "assertion", anchor, cm_todoc=docname, refexplicit=True)
 
-    def cite(self, key: str) -> nodes.Element:
-        """The citation of *key*, as sphinxcontrib-bibtex's ``cite:p`` shows it."""
-        return self.pending(nodes.inline(key, key), "cite", key, refexplicit=False)
+    def cites(self, keys: Sequence[str]) -> list[nodes.Element]:
+        """The citation of each of *keys*, as sphinxcontrib-bibtex's ``cite:p`` shows it alone."""
+        return [self.pending(nodes.inline(key, key), "cite", key, refexplicit=False) for key in keys]
 
     def pending(self, content: nodes.Element, reftype: str, target: str, **attributes: Any) -> addnodes.pending_xref:
         """A generated reference (silent when unresolved: the declarations were checked when read)."""

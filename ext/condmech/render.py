@@ -152,10 +152,10 @@ def _citations(keys: Iterable[str], links: Links, known: set[str]) -> nodes.para
     if not found:
         return None
     para = nodes.paragraph("", "", classes=["cm-cites"])
-    for index, key in enumerate(found):
+    for index, cited in enumerate(links.cites(found)):
         if index:
             para += nodes.Text(" ")
-        para += links.cite(key)
+        para += cited
     return para
 
 

@@ -9,10 +9,10 @@ would make them, since they are made here for this builder anyway.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
@@ -37,15 +37,13 @@ class ResolvedLinks(Links):
     Sphinx's resolver would give the same references, after a copy of each link's text and
     lookups per link, which the table's thousands of links and every declaration's header paid
     for. A link the domain cannot make (an unknown id; a page outside this builder's output)
-    stays pending for that resolver, which handles it as before. Citations wait for
-    :meth:`finish`, which asks sphinxcontrib-bibtex for all of a page's in one call.
+    stays pending for that resolver, which handles it as before.
     """
 
     def __init__(self, docname: str, domain: CondMechDomain) -> None:
         super().__init__(docname)
         self.domain = domain
         self.builder = domain.builder
-        self.cites: list[addnodes.pending_xref] = []
 
     def definition(self, role: str, target: str, text: str, *, explicit: bool = True) -> nodes.Element:
         content = nodes.inline(text, text, classes=["xref", "cm", f"cm-{role}"])
@@ -53,7 +51,7 @@ class ResolvedLinks(Links):
             made = self.domain.reference(self.builder, self.docname, role, target, content, explicit=explicit)
         except NoUri:
             made = None
-        return made or self.pending(content, role, target, refexplicit=explicit)
+        return made if made is not None else self.pending(content, role, target, refexplicit=explicit)
 
     def declaration(self, docname: str, anchor: str, content: nodes.Element) -> nodes.Element:
         try:
@@ -61,26 +59,20 @@ class ResolvedLinks(Links):
         except NoUri:
             return super().declaration(docname, anchor, content)
 
-    def cite(self, key: str) -> nodes.Element:
-        node = super().cite(key)
-        self.cites.append(node)
-        return node
-
-    def finish(self) -> None:
-        """Replace the citations made so far (now in their paragraphs) with bibtex's."""
-        domain, cites, self.cites = self.domain, self.cites, []
-        if not cites:
-            return
-        domain.cite_all(self.docname, self.builder, [node["reftarget"] for node in cites], cites[0])
-        for node in cites:
-            try:
-                resolved = domain.resolve_xref(
-                    domain.env, self.docname, self.builder, "cite", node["reftarget"], node, node[0]
-                )
-            except NoUri:
-                continue
-            if resolved is not None:
-                node.replace_self(resolved)
+    def cites(self, keys: Sequence[str]) -> list[nodes.Element]:
+        """Copies of bibtex's citations, which the domain asks for once per page (in one call for the
+        keys it has not seen); a key bibtex cannot cite for this builder stays pending."""
+        if not keys:
+            return []
+        domain = self.domain
+        (asking,) = super().cites(keys[:1])  # what bibtex is asked with (it reads it for its warnings)
+        try:
+            domain.cite_all(self.docname, self.builder, keys, asking)
+            made = [domain.citation(self.docname, self.builder, key, asking) for key in keys]
+        except NoUri:
+            return super().cites(keys)
+        left = iter(super().cites([key for key, node in zip(keys, made, strict=True) if node is None]))
+        return [node if node is not None else next(left) for node in made]
 
 
 class BuildTables(SphinxPostTransform):
@@ -114,7 +106,6 @@ class BuildTables(SphinxPostTransform):
                 boxes = [render_key_messages(row, cfg, links, target, known) for row in rows]
                 if domain.builder_format == "latex":  # in print, a box never splits across pages
                     boxes = [nodes.container("", box, classes=["cm-unbreakable"]) for box in boxes]
-                links.finish()
                 node.replace_self(boxes)
                 continue
             # the id given at reading, which numfig numbered; moved to the table, not to the column spec
@@ -141,7 +132,6 @@ class BuildTables(SphinxPostTransform):
                 if not legend_given and not matrix.is_empty:  # what the markers mean: once, before the first table
                     result.insert(0, render_legend(cfg, grades=request.view == "overview"))
                     legend_given = True
-            links.finish()
             node.replace_self(result)
 
 

@@ -1,0 +1,81 @@
+"""condmech.transforms.ResolvedLinks: the links the post-transforms make for the builder at once
+give what Sphinx's resolver would give for the pending ones (condmech.links.Links), and stay
+pending where the domain cannot make them."""
+
+from __future__ import annotations
+
+import pytest
+from condmech import citations
+from condmech.links import Links
+from condmech.transforms import ResolvedLinks
+from docutils import nodes
+from sphinx import addnodes
+
+
+@pytest.fixture(scope="module")
+def app(build_root):
+    return build_root("basic", "html").app
+
+
+@pytest.fixture
+def domain(app):
+    domain = app.env.get_domain("cm")
+    domain.builder = app.builder
+    return domain
+
+
+def resolved(domain, pending: nodes.Element) -> nodes.Element | None:
+    """*pending* as Sphinx's resolver would have the domain resolve it."""
+    assert isinstance(pending, addnodes.pending_xref)
+    return domain.resolve_xref(
+        domain.env, pending["refdoc"], domain.builder, pending["reftype"], pending["reftarget"], pending, pending[0]
+    )
+
+
+def test_definitions_and_declarations_are_what_the_resolver_gives(domain):
+    made, pending = ResolvedLinks("table", domain), Links("table")
+    for explicit in (True, False):
+        ours = made.definition("cond", "knee-oa", "knee-oa", explicit=explicit)
+        theirs = resolved(domain, pending.definition("cond", "knee-oa", "knee-oa", explicit=explicit))
+        assert isinstance(ours, nodes.reference)
+        assert theirs is not None and ours.pformat() == theirs.pformat()
+    content = nodes.inline("See", "See", classes=["cm-backlink"])
+    ours = made.declaration("conditions", "cm-some-anchor", content.deepcopy())
+    theirs = resolved(domain, pending.declaration("conditions", "cm-some-anchor", content.deepcopy()))
+    assert theirs is not None and ours.pformat() == theirs.pformat()
+
+
+def test_an_unknown_definition_stays_pending_for_sphinx(domain):
+    link = ResolvedLinks("table", domain).definition("cond", "no-such-condition", "no-such-condition", explicit=False)
+    assert isinstance(link, addnodes.pending_xref)
+    assert (link["reftype"], link["reftarget"], link["refwarn"]) == ("cond", "no-such-condition", False)
+
+
+def test_citations_are_what_the_resolver_gives_from_one_bibtex_call(app, domain, monkeypatch):
+    keys = sorted(citations.known_keys(app.env))
+    assert len(keys) >= 2
+    expected = [resolved(domain, node).pformat() for node in Links("index").cites(keys)]
+    domain._reset()  # forget those: the table below asks bibtex itself
+    calls, original = [], citations.resolve
+
+    def counted(*args):
+        calls.append(args[3])
+        return original(*args)
+
+    monkeypatch.setattr(citations, "resolve", counted)
+    made = ResolvedLinks("index", domain).cites(keys)
+    assert calls == [",".join(keys)]
+    assert [node.pformat() for node in made] == expected
+    again = ResolvedLinks("index", domain).cites(keys[:1])  # the same page again: from the domain's copy
+    assert calls == [",".join(keys)] and again[0].pformat() == expected[0]
+
+
+def test_a_citation_bibtex_cannot_make_stays_pending(domain, monkeypatch):
+    def none_for_beta(fromdocname, builder, key, node):
+        return None if key == "beta" else nodes.inline(key, key)
+
+    monkeypatch.setattr(domain, "cite_all", lambda *args: None)
+    monkeypatch.setattr(domain, "citation", none_for_beta)
+    alpha, beta, gamma = ResolvedLinks("index", domain).cites(["alpha", "beta", "gamma"])
+    assert isinstance(beta, addnodes.pending_xref) and beta["reftarget"] == "beta"
+    assert [alpha.astext(), gamma.astext()] == ["alpha", "gamma"]
