@@ -193,12 +193,15 @@ class CmDirective(SphinxDirective):
         The page depends on the .bib files: adding a missing entry re-reads it.
         """
         given = [key for key in CITE_SPLIT.split(self.option("cite")) if key]
-        location = self.option_location("cite")
         if not given and self.cm_config.require_citations:
-            self.warn(f"{self.name} has no :cite: keys; every declaration needs a source", "no_citation", location)
+            self.warn(
+                f"{self.name} has no :cite: keys; every declaration needs a source",
+                "no_citation",
+                self.option_location("cite"),
+            )
         unique = list(dict.fromkeys(given))
         if len(unique) < len(given):
-            self.warn(f"{self.name} lists a citation key twice", "duplicate_citation", location)
+            self.warn(f"{self.name} lists a citation key twice", "duplicate_citation", self.option_location("cite"))
         bibfiles, known = citations.bib_keys(self.env)
         for path in bibfiles if given else ():
             self.env.note_dependency(str(path))
@@ -209,14 +212,14 @@ class CmDirective(SphinxDirective):
                     f"malformed citation key {key!r}: give bare keys separated by commas, without braces, "
                     f"quotes or role syntax{suggest(NOT_KEY.sub('', key), sorted(known), 'keys')}",
                     "invalid_citation",
-                    location,
+                    self.option_location("cite"),
                 )
             elif key not in known:
                 files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
                 self.warn(
                     f"citation key {key!r} is not in {files}{suggest(key, sorted(known), 'keys')}",
                     "unknown_citation",
-                    location,
+                    self.option_location("cite"),
                 )
             else:
                 keys.append(key)
