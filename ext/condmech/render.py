@@ -1,8 +1,9 @@
 """A :class:`~condmech.matrix.Matrix` as docutils nodes, the same for every builder.
 
 Only standard nodes plus :mod:`condmech.nodes` are produced, so html, epub,
-latex and text writers all render them; links are ``pending_xref`` nodes that
-Sphinx's resolver turns into builder-correct references later.
+latex and text writers all render them. Links come from a :class:`~condmech.links.Links`:
+``pending_xref`` nodes that Sphinx's resolver turns into builder-correct references later,
+or, in the post-transforms, references made for the builder at once.
 """
 
 from __future__ import annotations
