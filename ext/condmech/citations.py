@@ -45,8 +45,6 @@ class UnknownRoleKeys(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         bibfiles, known = bib_keys(self.env)
-        if all(keys <= known for keys in self.env.domaindata["cm"]["cites"].values()):
-            return  # every page's cite roles name known keys (the cm domain records them): no walk
         files = ", ".join(path.name for path in bibfiles) or "the bibliography (bibtex_bibfiles is empty)"
         for node in list(self.document.findall(addnodes.pending_xref)):
             if node.get("refdomain") != "cite":
