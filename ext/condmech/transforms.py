@@ -24,8 +24,10 @@ from .dates import as_of_text
 from .domain import CondMechDomain, get_domain
 from .keymessages import render_key_messages
 from .links import Links
+from .matrix import Cell, Matrix
 from .model import TableRequest
 from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder
+from .overview import Answer, Row
 from .overview_table import render_overview, row_anchor
 from .render import assertion_header, effect_header, problem_marker, render, render_legend
 from .warnings import WARNING_TYPE
@@ -58,6 +60,16 @@ class ResolvedLinks(Links):
             return self.domain.make_refnode(self.builder, self.docname, docname, anchor, content)
         except NoUri:
             return super().declaration(docname, anchor, content)
+
+    def prefetch(self, keys: Sequence[str]) -> None:
+        """Ask bibtex for these citations in one call, before a table is drawn: its cells then copy
+        them, instead of one call per cell with new keys (each call costs bibtex a lookup)."""
+        if len(keys) > 1:
+            (asking,) = super().cites(keys[:1])
+            try:
+                self.domain.cite_all(self.docname, self.builder, keys, asking)
+            except NoUri:
+                pass  # each cell then asks, and leaves pending what bibtex cannot make
 
     def cites(self, keys: Sequence[str]) -> list[nodes.Element]:
         """Copies of bibtex's citations, which the domain asks for once per page (in one call for the
@@ -99,8 +111,10 @@ class BuildTables(SphinxPostTransform):
             request = TableRequest.from_node(node, node["docname"])
             links = ResolvedLinks(request.docname, domain)
             matrix = queries.matrix(request.filters)
+            rows = queries.rows(request.filters) if request.view in ("key-messages", "overview") else None
+            links.prefetch([key for key in likely_cited(request, matrix, rows) if key in known])
             if request.view == "key-messages":
-                rows = queries.rows(request.filters)
+                assert rows is not None
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
                 node["ids"] = []  # a box, not a numbered table: its reading-time id goes
                 boxes = [render_key_messages(row, cfg, links, target, known) for row in rows]
@@ -112,7 +126,7 @@ class BuildTables(SphinxPostTransform):
             table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
             if request.view == "overview":
-                rows = queries.rows(request.filters)
+                assert rows is not None
                 result = render_overview(
                     rows, cfg, caption, links, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
@@ -133,6 +147,21 @@ class BuildTables(SphinxPostTransform):
                     result.insert(0, render_legend(cfg, grades=request.view == "overview"))
                     legend_given = True
             node.replace_self(result)
+
+
+def likely_cited(request: TableRequest, matrix: Matrix, rows: Sequence[Row] | None) -> list[str]:
+    """The citation keys a table (or box) of *request* shows, most of them: those of its cells and of
+    its effects and harms. A key missed here costs only a bibtex call of its own."""
+    if request.view == "key-messages":
+        cited: Sequence[Answer | Cell] = [a for row in rows or () for a in (row.effect, row.harm) if a is not None]
+    elif request.view == "overview":
+        cited = [*(a for row in rows or () for a in (row.effect, row.harm) if a is not None),
+                 *(c for row in rows or () for c in row.mechanisms)]  # fmt: skip
+    elif request.view == "summary":
+        cited = matrix.by_condition(request.condition)
+    else:
+        cited = list(matrix.cells.values())
+    return list(dict.fromkeys(key for part in cited for key in part.citations))
 
 
 class AssertionHeaders(SphinxPostTransform):
