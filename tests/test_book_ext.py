@@ -201,6 +201,20 @@ def ext_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("ext_on_path")
+def test_a_web_source_whose_description_gives_the_date_does_not_repeat_it() -> None:
+    """A web source's date, once: in 21 of the book's entries, "News item, 7 June 2021" went on ", June 2021"."""
+    import bibstyle
+
+    def formatted(**fields: str) -> str:
+        entry = Entry("misc", fields={"title": "A page", "year": "2021", "month": "June", **fields})
+        return bibstyle.AuthorYearStyle().format_entry("x", entry).text.render_as("text")
+
+    assert formatted(howpublished="News item, 7 June 2021") == "A page. News item, 7 June 2021."
+    assert formatted(howpublished="Web page") == "A page. Web page, June 2021."  # the date, once
+    assert formatted(howpublished="Web page, 2021", note="In Japanese") == "A page. Web page, 2021. In Japanese."
+
+
+@pytest.mark.usefixtures("ext_on_path")
 @pytest.mark.sphinx("html", testroot="citelabels", freshenv=True)
 def test_citations_carry_the_letter_of_their_bibliography_label(app: SphinxTestApp) -> None:
     """Two undated pages of one charity, two studies of one author and year: n.d.a/n.d.b, 2020a/2020b.

@@ -24,10 +24,12 @@ from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
 from pybtex.richtext import BaseText, Text
+from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
-from pybtex.style.template import Node, join, node
+from pybtex.style.template import Node, join, node, optional, optional_field, sentence
+from pybtex.style.template import field as entry_field
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinxcontrib.bibtex import plugin as bibtex_plugin
@@ -136,6 +138,23 @@ class AuthorYearStyle(CachedFormatting, PlainStyle):
 
     default_label_style = "authoryear"
     default_sorting_style = "author_year_title_folded"
+
+    def get_misc_template(self, e: Entry) -> Node:
+        """pybtex's, without the month and year where ``howpublished`` already gives the date.
+
+        "News item, 7 June 2021" then does not go on ", June 2021"; an entry whose
+        ``howpublished`` does not name its year keeps the date after it.
+        """
+        year = e.fields.get("year", "")
+        if not (year and year in e.fields.get("howpublished", "")):
+            return super().get_misc_template(e)
+        return toplevel[
+            optional[sentence[self.format_names("author")]],
+            optional[self.format_title(e, "title")],
+            sentence[entry_field("howpublished")],
+            sentence[optional_field("note")],
+            self.format_web_refs(e),
+        ]
 
 
 register_plugin("pybtex.style.labels", "authoryear", AuthorYearLabelStyle)
