@@ -32,7 +32,11 @@ class Links:
 
     def cites(self, keys: Sequence[str]) -> list[nodes.Element]:
         """The citation of each of *keys*, as sphinxcontrib-bibtex's ``cite:p`` shows it alone."""
-        return [self.pending(nodes.inline(key, key), "cite", key, refexplicit=False) for key in keys]
+        return [self.cite(key) for key in keys]
+
+    def cite(self, key: str) -> addnodes.pending_xref:
+        """A pending citation of *key*."""
+        return self.pending(nodes.inline(key, key), "cite", key, refexplicit=False)
 
     def pending(self, content: nodes.Element, reftype: str, target: str, **attributes: Any) -> addnodes.pending_xref:
         """A generated reference (silent when unresolved: the declarations were checked when read)."""

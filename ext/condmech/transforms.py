@@ -62,25 +62,23 @@ class ResolvedLinks(Links):
             return super().declaration(docname, anchor, content)
 
     def prefetch(self, keys: Sequence[str]) -> None:
-        """Ask bibtex for these citations in one call, before a table is drawn: its cells then copy
-        them, instead of one call per cell with new keys (each call costs bibtex a lookup)."""
-        if len(keys) > 1:
-            (asking,) = super().cites(keys[:1])
+        """Ask bibtex in one call for those of these citations the domain has not seen: a table
+        prefetches its keys, so that its cells copy them (each call costs bibtex a lookup)."""
+        if keys:
             try:
-                self.domain.cite_all(self.docname, self.builder, keys, asking)
+                self.domain.cite_all(self.docname, self.builder, keys, self.cite(keys[0]))
             except NoUri:
-                pass  # each cell then asks, and leaves pending what bibtex cannot make
+                pass  # the citations, asked for one by one, then stay pending
 
     def cites(self, keys: Sequence[str]) -> list[nodes.Element]:
-        """Copies of bibtex's citations, which the domain asks for once per page (in one call for the
-        keys it has not seen); a key bibtex cannot cite for this builder stays pending."""
+        """Copies of bibtex's citations, which the domain keeps once per page and key; a key
+        bibtex cannot cite for this builder stays pending."""
         if not keys:
             return []
-        domain = self.domain
-        (asking,) = super().cites(keys[:1])  # what bibtex is asked with (it reads it for its warnings)
+        self.prefetch(keys)
+        asking = self.cite(keys[0])  # bibtex reads it only for its warnings
         try:
-            domain.cite_all(self.docname, self.builder, keys, asking)
-            made = [domain.citation(self.docname, self.builder, key, asking) for key in keys]
+            made = [self.domain.citation(self.docname, self.builder, key, asking) for key in keys]
         except NoUri:
             return super().cites(keys)
         left = iter(super().cites([key for key, node in zip(keys, made, strict=True) if node is None]))
