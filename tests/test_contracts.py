@@ -82,28 +82,36 @@ def test_bibtex_cite_role_and_resolve_xref_keep_their_signatures(cited):
     assert parameters == ["env", "fromdocname", "builder", "typ", "target", "node", "contnode"]
 
 
-def test_a_citation_of_several_keys_cuts_into_the_single_key_citations(cited, monkeypatch):
-    """citations.resolve_all: one bibtex call for a table's keys gives what a call per key gives.
+def test_bibtex_lays_out_several_keys_as_texts_around_references_in_its_own_order(cited):
+    """citations.Citations puts citations together from single references: bibtex's ``cite:p``
+    of several keys must be ``text ref text … ref text``, one separator throughout, the outer
+    texts those of a key alone, the references in bibtex's order whatever the order asked.
 
-    If this fails, bibtex lays out a citation of several keys differently: resolve_all then
-    falls back to a call per key (slower, still right), and _split should learn the new shape.
+    If this fails, Citations learns no layout (it checks each) and asks bibtex for every
+    citation: still right, slower.
     """
     from condmech import citations
 
     keys = sorted(citations.known_keys(cited.env))
-    assert len(keys) >= 2
+    assert len(keys) >= 3
     node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="index")
-    alone = {key: citations.resolve(cited.env, "index", cited.builder, key, node, node[0]) for key in keys}
-    calls, original = [], citations.resolve
 
-    def counted(*args):
-        calls.append(args[3])
-        return original(*args)
+    def cite(*asked: str) -> nodes.Element:
+        made = citations.resolve(cited.env, "index", cited.builder, ",".join(asked), node, node[0])
+        assert made is not None
+        return made
 
-    monkeypatch.setattr(citations, "resolve", counted)
-    together = citations.resolve_all(cited.env, "index", cited.builder, keys, node)
-    assert calls == [",".join(keys)]  # one call, not one per key
-    assert {key: cite.pformat() for key, cite in together.items()} == {k: c.pformat() for k, c in alone.items()}
+    together = cite(*keys)
+    texts, refs = together.children[0::2], together.children[1::2]
+    assert len(together.children) == 2 * len(keys) + 1
+    assert all(isinstance(t, nodes.Text) for t in texts) and all(isinstance(r, nodes.reference) for r in refs)
+    assert len({str(t) for t in texts[1:-1]}) == 1
+    by_uri = {ref["refuri"]: ref for ref in refs}
+    for key in keys:
+        alone = cite(key)
+        assert [str(alone[0]), str(alone[-1])] == [str(texts[0]), str(texts[-1])]
+        assert alone[1].pformat() == by_uri[alone[1]["refuri"]].pformat()
+    assert cite(*reversed(keys)).pformat() == together.pformat()
 
 
 @pytest.mark.parametrize(

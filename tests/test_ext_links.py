@@ -71,11 +71,35 @@ def test_citations_are_what_the_resolver_gives_from_one_bibtex_call(app, domain,
 
 
 def test_a_citation_bibtex_cannot_make_stays_pending(domain, monkeypatch):
-    def none_for_beta(fromdocname, builder, key, node):
-        return None if key == "beta" else nodes.inline(key, key)
+    def none_for_beta(builder, fromdocname, keys, node):
+        return None if keys == ["beta"] else nodes.inline(keys[0], keys[0])
 
-    monkeypatch.setattr(domain, "cite_all", lambda *args: None)
-    monkeypatch.setattr(domain, "citation", none_for_beta)
+    monkeypatch.setattr(domain.cited, "prefetch", lambda *args: None)
+    monkeypatch.setattr(domain.cited, "cite", none_for_beta)
     alpha, beta, gamma = ResolvedLinks("index", domain).cites(["alpha", "beta", "gamma"])
     assert isinstance(beta, addnodes.pending_xref) and beta["reftarget"] == "beta"
     assert [alpha.astext(), gamma.astext()] == ["alpha", "gamma"]
+
+
+def test_citations_of_several_keys_are_bibtex_s_own_from_one_call_per_page_and_layout(app, monkeypatch):
+    """A page's declarations cite their keys in one bibtex call; each ``Sources:`` citation is
+    then put together as bibtex lays out as many keys (learned from its first such call)."""
+    keys = sorted(citations.known_keys(app.env))
+    assert len(keys) >= 3
+    node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="index")
+    asked = [keys[:1], keys[1::-1], keys[::-1], keys[:0:-1], keys[1:], [keys[2], keys[0]]]
+    expected = [citations.resolve(app.env, "index", app.builder, ",".join(k), node, node[0]) for k in asked]
+    calls, original = [], citations.resolve
+
+    def counted(*args):
+        calls.append(args[3])
+        return original(*args)
+
+    monkeypatch.setattr(citations, "resolve", counted)
+    cited = citations.Citations(app.env)
+    cited.prefetch(app.builder, "index", keys, node)
+    made = [cited.cite(app.builder, "index", k, node) for k in asked]
+    assert [m.pformat() for m in made] == [e.pformat() for e in expected]
+    assert calls == [",".join(keys), ",".join(asked[1])]  # the page's keys; the first of two keys, to learn its layout
+    cited.cite(app.builder, "other", keys[:1], node)  # another page: its references are its own
+    assert calls[-1] == keys[0]

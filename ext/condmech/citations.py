@@ -7,6 +7,7 @@ pins each attribute and method used here. The per-document cited keys stay in th
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -96,6 +97,20 @@ def cited_keys(node: nodes.Node) -> set[str]:
     return {target.key for target in parse_citation_targets(node["reftarget"])}
 
 
+def sources_cited(declaration: nodes.Element) -> Iterator[tuple[addnodes.pending_xref, list[str]]]:
+    """The ``cite:p`` of a declaration's ``Sources:`` line (see ``CmDirective.sources``), with its keys."""
+    for paragraph in declaration.children:
+        if isinstance(paragraph, nodes.paragraph) and "cm-sources" in paragraph["classes"]:
+            for node in paragraph.children:
+                if isinstance(node, addnodes.pending_xref) and (node.get("refdomain"), node["reftype"]) == (
+                    "cite",
+                    "p",
+                ):
+                    targets = list(parse_citation_targets(node["reftarget"]))
+                    if not any(target.pre or target.post for target in targets):
+                        yield node, [target.key for target in targets]
+
+
 def known_keys(env: BuildEnvironment) -> set[str]:
     """The keys bibtex has a formatted citation for (cited somewhere through its roles)."""
     return {citation.key for citation in _cite(env).citations}
@@ -136,41 +151,85 @@ def resolve(
     return cast("nodes.Element | None", resolved)
 
 
-def resolve_all(
-    env: BuildEnvironment, fromdocname: str, builder: Builder, keys: list[str], node: addnodes.pending_xref
-) -> dict[str, nodes.Element | None]:
-    """Each of *keys* as :func:`resolve` gives it alone, from one bibtex call for all of them.
+class Citations:
+    """bibtex's ``cite:p`` citations, made from as few bibtex calls as possible, one page at a time.
 
-    bibtex looks a pybtex backend up on every call it resolves (milliseconds each, unless a
-    project registers it, as the book's ``fastcite`` does), and a table cites a hundred keys.
-    Its ``cite:p`` output for several keys is ``[`` ref ``, `` ref ``]``: cut into one ``[`` ref
-    ``]`` per key, that is the single-key output. Any other shape (another style) falls back
-    to one call per key.
+    Each bibtex call costs milliseconds (pybtex looks a backend up by scanning every installed
+    package's entry points, unless a project registers it, as the book's ``fastcite`` does).
+    So the keys a page's declarations and tables cite are asked for in one call (:meth:`prefetch`)
+    and cut into one reference per key; a citation of one or several of them is then put
+    together from those references, in bibtex's order, laid out as bibtex's own output for
+    as many keys was (learned from the first such call). Whatever does not fit goes to bibtex.
     """
-    together = resolve(env, fromdocname, builder, ",".join(keys), node, node[0])
-    split = _split(together, {c.citation_id: c.key for c in _cite(env).citations}) if together is not None else None
-    if split is None or set(split) != set(keys):
-        return {key: resolve(env, fromdocname, builder, key, node, node[0]) for key in keys}
-    return split
 
+    def __init__(self, env: BuildEnvironment) -> None:
+        self.env = env
+        #: (builder, page) the references below were made on.
+        self._page = ("", "")
+        #: key -> its reference on that page, and (call, place) in the bibtex call that gave it.
+        self._refs: dict[str, tuple[nodes.reference, tuple[int, int]]] = {}
+        self._calls = 0
+        #: (builder, number of keys) -> bibtex's layout: its element and the texts around the
+        #: references; None when it is not one this class can follow.
+        self._layouts: dict[tuple[str, int], tuple[nodes.Element, tuple[str, ...]] | None] = {}
 
-def _split(together: nodes.Element, keys_by_id: dict[str, str]) -> dict[str, nodes.Element] | None:
-    """*together* (``[`` ref ``, `` ref … ``]``) as one element per cited key; None for another shape."""
-    parts = together.children
-    refs, texts = parts[1::2], parts[0::2]
-    if len(parts) < 3 or not all(isinstance(r, nodes.reference) for r in refs):
-        return None
-    if not all(isinstance(t, nodes.Text) for t in texts) or len({str(t) for t in texts[1:-1]}) > 1:
-        return None
-    split = {}
-    for ref in refs:
-        key = keys_by_id.get(ref.get("refid") or ref.get("refuri", "").rpartition("#")[2])
-        if key is None or key in split:
-            return None
-        single = together.copy()  # its attributes (classes), without children
-        single += [nodes.Text(str(texts[0])), ref.deepcopy(), nodes.Text(str(texts[-1]))]
-        split[key] = single
-    return split
+    def _on(self, builder: Builder, fromdocname: str) -> None:
+        if self._page != (builder.name, fromdocname):
+            self._page, self._refs = (builder.name, fromdocname), {}
+
+    def prefetch(self, builder: Builder, fromdocname: str, keys: Iterable[str], node: addnodes.pending_xref) -> None:
+        """Ask bibtex in one call for those of *keys* not yet made on *fromdocname*."""
+        self._on(builder, fromdocname)
+        missing = [key for key in dict.fromkeys(keys) if key not in self._refs]
+        if len(missing) > 1:
+            self._learn(builder, missing, resolve(self.env, fromdocname, builder, ",".join(missing), node, node[0]))
+
+    def cite(
+        self, builder: Builder, fromdocname: str, keys: Sequence[str], node: addnodes.pending_xref
+    ) -> nodes.Element | None:
+        """*keys* as bibtex's ``cite:p`` shows them on *fromdocname* (None if bibtex cannot);
+        bibtex reads *node* only for its warnings."""
+        self._on(builder, fromdocname)
+        layout = self._layouts.get((builder.name, len(keys)))
+        made = [self._refs[key] for key in keys if key in self._refs]
+        if layout is not None and len(made) == len(keys) and len({call for _, (call, _) in made}) == 1:
+            element, texts = layout
+            together = element.copy()
+            together.rawsource = ",".join(keys)
+            for text, (ref, _) in zip(texts, sorted(made, key=lambda ref_place: ref_place[1]), strict=False):
+                together += [nodes.Text(text), ref.deepcopy()]
+            together += nodes.Text(texts[-1])
+            return together
+        together = resolve(self.env, fromdocname, builder, ",".join(keys), node, node[0])
+        self._learn(builder, keys, together.deepcopy() if together is not None else None)  # the page may change it
+        return together
+
+    def _learn(self, builder: Builder, keys: Sequence[str], together: nodes.Element | None) -> None:
+        """Keep the references of bibtex's citation *together* of *keys* and, the first time,
+        its layout for as many keys: ``text ref text … ref text`` (``[`` ref ``, `` ref ``]``),
+        each reference one of *keys*. A single key's layout is that of the outer texts."""
+        parts = together.children if together is not None else []
+        texts, refs = parts[0::2], parts[1::2]
+        by_id = {c.citation_id: c.key for c in _cite(self.env).citations}
+        order = [by_id.get(ref.get("refid") or ref.get("refuri", "").rpartition("#")[2]) for ref in refs]
+        fits = (
+            len(parts) == 2 * len(keys) + 1
+            and all(isinstance(text, nodes.Text) for text in texts)
+            and all(isinstance(ref, nodes.reference) for ref in refs)
+            and sorted(map(str, order)) == sorted(keys)
+        )
+        if together is None:
+            return
+        if not fits:
+            self._layouts.setdefault((builder.name, len(keys)), None)
+            return
+        self._calls += 1
+        for place, (key, ref) in enumerate(zip(order, refs, strict=True)):
+            self._refs.setdefault(str(key), (cast("nodes.reference", ref), (self._calls, place)))
+        shell = together.copy()
+        self._layouts.setdefault((builder.name, len(keys)), (shell, tuple(str(text) for text in texts)))
+        if len({str(text) for text in texts[1:-1]}) <= 1:  # one separator throughout: a key alone has the outer texts
+            self._layouts.setdefault((builder.name, 1), (shell, (str(texts[0]), str(texts[-1]))))
 
 
 def bibliography_pages(env: BuildEnvironment) -> set[str]:

@@ -83,8 +83,8 @@ class CondMechDomain(Domain):
         self.builder_format = ""
         #: The builder (``builder-inited``), for the links the extension resolves itself (:mod:`condmech.transforms`).
         self.builder: Builder | None = None
-        #: (builder, page, key) -> the citation as sphinxcontrib-bibtex resolved it.
-        self._cited: dict[tuple[str, str, str], nodes.Element | None] = {}
+        #: The citations the extension makes (tables, declarations' sources), from few bibtex calls.
+        self.cited = citations.Citations(env)
         #: (builder, from page, to page) -> the relative URI, for HTML-format builders (see :meth:`make_refnode`).
         self._uris: dict[tuple[str, str, str], str] = {}
         #: Facts and cited keys of documents purged during this build, as they were before.
@@ -121,7 +121,7 @@ class CondMechDomain(Domain):
     def _reset(self) -> None:
         """Drop the derived views (after the stored facts changed)."""
         self._queries = None
-        self._cited = {}
+        self.cited = citations.Citations(self.env)
 
     @property
     def queries(self) -> Queries:
@@ -255,25 +255,8 @@ class CondMechDomain(Domain):
         if typ == "assertion":
             return self.make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
         if typ == "cite":
-            return self.citation(fromdocname, builder, target, node)
+            return self.cited.cite(builder, fromdocname, [target], node)
         return self.reference(builder, fromdocname, typ, target, contnode, explicit=bool(node.get("refexplicit")))
-
-    def citation(
-        self, fromdocname: str, builder: Builder, key: str, node: addnodes.pending_xref
-    ) -> nodes.Element | None:
-        """A table's citation of *key*: bibtex's ``cite:p`` output, formatted once per page and key (a copy)."""
-        cached = (builder.name, fromdocname, key)
-        if cached not in self._cited:
-            self._cited[cached] = citations.resolve(self.env, fromdocname, builder, key, node, node[0])
-        cited = self._cited[cached]
-        return cited.deepcopy() if cited is not None else None
-
-    def cite_all(self, fromdocname: str, builder: Builder, keys: Iterable[str], node: addnodes.pending_xref) -> None:
-        """Resolve the citations of *keys* on *fromdocname* in one bibtex call (a table cites many)."""
-        missing = [key for key in dict.fromkeys(keys) if (builder.name, fromdocname, key) not in self._cited]
-        if len(missing) > 1:
-            for key, cited in citations.resolve_all(self.env, fromdocname, builder, missing, node).items():
-                self._cited[(builder.name, fromdocname, key)] = cited
 
     def resolve_any_xref(
         self,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.logging import is_suppressed_warning
@@ -62,27 +63,36 @@ class ResolvedLinks(Links):
             return super().declaration(docname, anchor, content)
 
     def prefetch(self, keys: Sequence[str]) -> None:
-        """Ask bibtex in one call for those of these citations the domain has not seen: a table
-        prefetches its keys, so that its cells copy them (each call costs bibtex a lookup)."""
+        """Ask bibtex in one call for these citations: a table, or a page's declarations, cite
+        many keys, and each bibtex call has a cost (see :class:`condmech.citations.Citations`)."""
         if keys:
             try:
-                self.domain.cite_all(self.docname, self.builder, keys, self.cite(keys[0]))
+                self.domain.cited.prefetch(self.builder, self.docname, keys, self.cite(keys[0]))
             except NoUri:
                 pass  # the citations, asked for one by one, then stay pending
 
     def cites(self, keys: Sequence[str]) -> list[nodes.Element]:
-        """Copies of bibtex's citations, which the domain keeps once per page and key; a key
-        bibtex cannot cite for this builder stays pending."""
+        """Each key's citation, made from the page's prefetched references; a key bibtex cannot
+        cite for this builder stays pending."""
         if not keys:
             return []
         self.prefetch(keys)
         asking = self.cite(keys[0])  # bibtex reads it only for its warnings
         try:
-            made = [self.domain.citation(self.docname, self.builder, key, asking) for key in keys]
+            made = [self.domain.cited.cite(self.builder, self.docname, [key], asking) for key in keys]
         except NoUri:
             return super().cites(keys)
         left = iter(super().cites([key for key, node in zip(keys, made, strict=True) if node is None]))
         return [node if node is not None else next(left) for node in made]
+
+    def sources(self, pending: addnodes.pending_xref, keys: Sequence[str]) -> None:
+        """Resolve *pending*, a declaration's ``Sources:`` citation of *keys*, as bibtex would."""
+        try:
+            made = self.domain.cited.cite(self.builder, self.docname, keys, pending)
+        except NoUri:
+            return  # left to Sphinx's resolver, which handles it as for any citation
+        if made is not None:
+            pending.replace_self(made)
 
 
 class BuildTables(SphinxPostTransform):
@@ -177,12 +187,20 @@ class AssertionHeaders(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         cfg = get_config(self.config)
         domain = get_domain(self.env)
+        sources: dict[str, list[tuple[addnodes.pending_xref, list[str]]]] = {}
         for node in self.document.findall(_declaration):
             links = ResolvedLinks(node["docname"], domain)
             if isinstance(node, cm_assertion):
                 self.link_header(node, cfg, links)
             else:
                 self.effect_header(node, cfg, links)
+            for pending, keys in citations.sources_cited(node):
+                sources.setdefault(pending.get("refdoc", node["docname"]), []).append((pending, keys))
+        for docname, cited in sources.items():  # per page (LaTeX: per chapter of the one document)
+            links = ResolvedLinks(docname, domain)
+            links.prefetch([key for _, keys in cited for key in keys])
+            for pending, keys in cited:
+                links.sources(pending, keys)
 
     def link_header(self, node: cm_assertion, cfg: CmConfig, links: ResolvedLinks) -> None:
         level, finding = cfg.level(node["level"]), cfg.finding(node["finding"])
