@@ -103,3 +103,28 @@ def test_citations_of_several_keys_are_bibtex_s_own_from_one_call_per_page_and_l
     assert calls == [",".join(keys), ",".join(asked[1])]  # the page's keys; the first of two keys, to learn its layout
     cited.cite(app.builder, "other", keys[:1], node)  # another page: its references are its own
     assert calls[-1] == keys[0]
+
+
+def test_a_page_s_sources_lines_come_from_one_bibtex_call(app, domain, monkeypatch):
+    """AssertionHeaders asks bibtex once for the keys of a page's ``Sources:`` lines; each line
+    is then what bibtex itself makes of its keys. Here a line of two keys is the first of its
+    length, so bibtex is asked for it too, and its layout learned."""
+    domain._reset()  # a new Citations: nothing learned yet
+    calls, original = [], citations.resolve
+
+    def counted(*args):
+        calls.append(args[3])
+        return original(*args)
+
+    monkeypatch.setattr(citations, "resolve", counted)
+    doctree = app.env.get_and_resolve_doctree("conditions", app.builder)
+    assert calls == ["alpha2020,gamma2021,delta2022", "gamma2021,alpha2020"]
+    lines = [p for p in doctree.findall(nodes.paragraph) if "cm-sources" in p["classes"]]
+    # bibtex's order, not the order of :cite: (gamma2021, alpha2020)
+    assert [line.astext() for line in lines] == ["Sources: [AB20]", "Sources: [AB20, Gam21]", "Sources: [Del22]"]
+    node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="conditions")
+    for line, keys in zip(lines, (["alpha2020"], ["gamma2021", "alpha2020"], ["delta2022"]), strict=True):
+        (made,) = [child for child in line.children if isinstance(child, nodes.inline)]
+        theirs = original(app.env, "conditions", app.builder, ",".join(keys), node, node[0])
+        assert made["classes"] == theirs["classes"]  # its ids are the role's, as Sphinx's resolver keeps them
+        assert [child.pformat() for child in made.children] == [child.pformat() for child in theirs.children]

@@ -196,9 +196,10 @@ class AssertionHeaders(SphinxPostTransform):
                 self.effect_header(node, cfg, links)
             for pending, keys in citations.sources_cited(node):
                 sources.setdefault(pending.get("refdoc", node["docname"]), []).append((pending, keys))
+        known = citations.known_keys(self.env) if sources else set()
         for docname, cited in sources.items():  # per page (LaTeX: per chapter of the one document)
             links = ResolvedLinks(docname, domain)
-            links.prefetch([key for _, keys in cited for key in keys])
+            links.prefetch([key for _, keys in cited for key in keys if key in known])  # bibtex warns of the rest
             for pending, keys in cited:
                 links.sources(pending, keys)
 
