@@ -1,4 +1,4 @@
-"""The machine description, the targets of issue 6, and the report as JSON and Markdown."""
+"""The machine description, the targets (issues 6 and 22), and the report as JSON and Markdown."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ TOOLS = (("xelatex", "--version"), ("latexmk", "--version"))
 TARGET_SIZE = "1000"
 MAX_OVERHEAD = 1.05
 MIN_NEEDS_RATIO = 1.4
+#: How far under sphinx.ext.todo's overhead the extension's must be, at every size (issue 22).
+MIN_TODO_MARGIN = 0.05
 #: Seconds a rebuild after a one-sentence prose edit may take (issue 13).
 MAX_PROSE_REBUILD = 0.8
 
@@ -81,6 +83,26 @@ def _target(target: str, measured: str | None, met: bool | None, note: str = "")
     return {"target": target, "measured": measured, "met": met, "note": note}
 
 
+def _under_todo(sizes: dict[str, Any]) -> dict[str, Any]:
+    """The extension's overhead at least MIN_TODO_MARGIN under sphinx.ext.todo's, at every size
+    (medians of the paired rounds' ratios); None where no size measured both."""
+    margins = {}
+    for n, size in sorted(sizes.items(), key=lambda item: int(item[0])):
+        ours, todo = (size.get("ratios", {}).get(name) for name in ("condmech/plain", "todo/plain"))
+        if ours and todo:
+            margins[n] = (statistics.median(ours["paired_wall"]), statistics.median(todo["paired_wall"]))
+    return _target(
+        f"overhead at least {MIN_TODO_MARGIN * 100:.0f} points under sphinx.ext.todo's at every N "
+        "(medians of the paired rounds' ratios)",
+        "; ".join(
+            f"N = {int(n):,}: {ours:.3f}x against {todo:.3f}x ({(todo - ours) * 100:+.1f} points)"
+            for n, (ours, todo) in margins.items()
+        )
+        or None,
+        all(todo - ours >= MIN_TODO_MARGIN - 1e-9 for ours, todo in margins.values()) if margins else None,
+    )
+
+
 def _incremental_target(name: str, edit: dict[str, Any]) -> dict[str, Any]:
     extra, missing, written = edit["unexpected"], edit["missing"], edit["written_docs"]
     notes = []
@@ -104,14 +126,14 @@ def added(builds: dict[str, Any], name: str, key: str = "wall_s") -> float | Non
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target of issue 6 with the measured value and whether it is met (None: not measured).
+    """Each target (issues 6 and 22) with the measured value and whether it is met (None: not measured).
 
     Judged on wall time, as the issue asks; the CPU-time ratio is given alongside, since
     on a shared machine it is the steadier of the two.
     """
     size = results.get("corpus", {}).get("sizes", {}).get(TARGET_SIZE, {})
     ratios = size.get("ratios", {})
-    ours, todo, needs = (ratios.get(name) for name in ("condmech/plain", "todo/plain", "needs/condmech"))
+    ours, needs = (ratios.get(name) for name in ("condmech/plain", "needs/condmech"))
     fast = ratios.get("condmech-fastcite/plain-fastcite")
     paired = statistics.median(ours["paired_wall"]) if ours else None
     notes = [f"{(paired - MAX_OVERHEAD) * 100:.1f} points over"] if paired and paired > MAX_OVERHEAD else []
@@ -136,12 +158,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             None if paired is None else paired <= MAX_OVERHEAD,
             "; ".join(notes),
         ),
-        _target(
-            "overhead clearly under sphinx.ext.todo's at N = 1,000",
-            None if not ours or not todo else f"{ours['wall']:.3f}x against {todo['wall']:.3f}x",
-            None if not ours or not todo else ours["wall"] < todo["wall"],
-            "" if not ours or not todo else f"best runs {ours['best']:.3f}x against {todo['best']:.3f}x",
-        ),
+        _under_todo(results.get("corpus", {}).get("sizes", {})),
     ]
     if needs is None:
         found.append(_target(f"sphinx-needs takes at least {MIN_NEEDS_RATIO}x our build time at N = 1,000", None, None))

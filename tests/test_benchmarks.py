@@ -85,6 +85,23 @@ def test_fit_recovers_a_line(bench: ModuleType) -> None:
     assert quadratic["exponent"] == pytest.approx(2.0)
 
 
+def test_todo_target_asks_for_the_margin_at_every_size(bench: ModuleType) -> None:
+    """Issue 22: the extension's overhead at least 5 points under todo's at every N, from the
+    medians of the paired rounds' ratios (not the ratio of the median times)."""
+    importlib.import_module("benchmarks.report")
+
+    def size(ours: list[float], todo: list[float]) -> dict:
+        return {"ratios": {"condmech/plain": {"paired_wall": ours}, "todo/plain": {"paired_wall": todo}}}
+
+    under = bench.report._under_todo
+    met = under({"100": size([1.04, 1.05, 1.2], [1.10, 1.11, 1.0]), "10": size([1.0, 1.0], [1.05, 1.05])})
+    assert met["met"] is True
+    assert met["measured"].startswith("N = 10: 1.000x against 1.050x (+5.0 points); N = 100:")
+    missed = under({"10": size([1.0], [1.05]), "1000": size([1.10], [1.14])})
+    assert missed["met"] is False and "(+4.0 points)" in missed["measured"]
+    assert under({"10": {"ratios": {}}})["met"] is None
+
+
 def _harness(tmp_path: Path, *options: str) -> dict:
     out = tmp_path / "report"
     command = [sys.executable, "-m", "benchmarks", "--repeat", "1", "--work", str(tmp_path / "work"), "--out", str(out)]
