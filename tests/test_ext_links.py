@@ -117,7 +117,7 @@ def test_a_page_s_sources_lines_come_from_one_bibtex_call(app, domain, monkeypat
         return original(*args)
 
     monkeypatch.setattr(citations, "resolve", counted)
-    doctree = app.env.get_and_resolve_doctree("conditions", app.builder)
+    doctree = app.env.get_and_resolve_doctree("conditions", app.builder, tags=app.builder.tags)
     assert calls == ["alpha2020,gamma2021,delta2022", "gamma2021,alpha2020"]
     lines = [p for p in doctree.findall(nodes.paragraph) if "cm-sources" in p["classes"]]
     # bibtex's order, not the order of :cite: (gamma2021, alpha2020)
