@@ -128,3 +128,45 @@ def test_a_page_s_sources_lines_come_from_one_bibtex_call(app, domain, monkeypat
         theirs = original(app.env, "conditions", app.builder, ",".join(keys), node, node[0])
         assert made["classes"] == theirs["classes"]  # its ids are the role's, as Sphinx's resolver keeps them
         assert [child.pformat() for child in made.children] == [child.pformat() for child in theirs.children]
+
+
+def test_a_builder_whose_citations_do_not_fit_asks_bibtex_once_per_page_and_key(build_root, monkeypatch):
+    """LaTeX's citations are raw nodes around the text, which cannot be cut into references:
+    after the first call shows it, there is no prefetch, and each key alone is asked once a page."""
+    app = build_root("basic", "latex").app
+    keys = sorted(citations.known_keys(app.env))
+    node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="index")
+    calls, original = [], citations.resolve
+
+    def counted(*args):
+        calls.append(args[3])
+        return original(*args)
+
+    monkeypatch.setattr(citations, "resolve", counted)
+    cited = citations.Citations(app.env)
+    for _ in range(2):
+        cited.prefetch(app.builder, "index", keys, node)
+        made = [cited.one(app.builder, "index", key, node) for key in keys]
+    assert calls == [",".join(keys), *keys]  # one prefetch, then each key once
+    theirs = [original(app.env, "index", app.builder, key, node, node[0]) for key in keys]
+    assert [m.pformat() for m in made] == [t.pformat() for t in theirs]
+
+
+def test_a_key_bibtex_cannot_cite_warns_where_it_is_cited(copy_root, build):
+    """A key in the .bib but only in a bullet-list bibliography: bibtex cannot cite it. Each
+    Sources line citing it gets bibtex's warning at its own line, as before the page's keys
+    went to bibtex in one call; the one call does not ask for it."""
+    srcdir = copy_root("basic")
+    bibliography = srcdir / "bibliography.md"
+    bibliography.write_text(
+        bibliography.read_text(encoding="utf-8").replace(
+            "```{bibliography}\n```",
+            '```{bibliography}\n:filter: key != "delta2022"\n```\n\n'
+            '```{bibliography}\n:list: bullet\n:filter: key == "delta2022"\n```',
+        ),
+        encoding="utf-8",
+    )
+    warnings = [w for w in build(srcdir).warnings if 'could not find bibtex key "delta2022"' in w]
+    located = sorted(w.split(": WARNING")[0].rsplit("/", 1)[-1] for w in warnings if ".md:" in w)
+    assert located == ["clinical.md:39", "clinical.md:45", "clinical.md:58", "clinical.md:66", "conditions.md:46"]
+    assert len(warnings) - len(located) <= 1  # the table's cell, asked once for its page

@@ -116,6 +116,13 @@ def known_keys(env: BuildEnvironment) -> set[str]:
     return {citation.key for citation in _cite(env).citations}
 
 
+def citable_keys(env: BuildEnvironment) -> set[str]:
+    """The keys bibtex's ``cite`` roles resolve: those in a bibliography that lists citations
+    (not ``:list: bullet``, for example)."""
+    domain = _cite(env)
+    return {c.key for c in domain.citations if domain.bibliographies[c.bibliography_key].list_ == "citation"}
+
+
 #: Rendering with a backend object, not ``render_as("text")``: pybtex looks a backend name up by
 #: scanning every installed package's entry points (milliseconds per call, twice per key per build).
 _PLAIN_TEXT = PlainText()
@@ -159,30 +166,48 @@ class Citations:
     So the keys a page's declarations and tables cite are asked for in one call (:meth:`prefetch`)
     and cut into one reference per key; a citation of one or several of them is then put
     together from those references, in bibtex's order, laid out as bibtex's own output for
-    as many keys was (learned from the first such call). Whatever does not fit goes to bibtex.
+    as many keys was (learned from the first such call). Whatever does not fit goes to bibtex:
+    a builder whose citations are not text and references (LaTeX's are raw nodes), a key
+    bibtex cannot cite.
     """
 
     def __init__(self, env: BuildEnvironment) -> None:
         self.env = env
-        #: (builder, page) the references below were made on.
+        #: (builder, page) the references and citations below were made on.
         self._page = ("", "")
         #: key -> its reference on that page, and (call, place) in the bibtex call that gave it.
         self._refs: dict[str, tuple[nodes.reference, tuple[int, int]]] = {}
+        #: key -> its citation alone on that page, as :meth:`one` gave it (None: bibtex could not).
+        self._ones: dict[str, nodes.Element | None] = {}
         self._calls = 0
         #: (builder, number of keys) -> bibtex's layout: its element and the texts around the
         #: references; None when it is not one this class can follow.
         self._layouts: dict[tuple[str, int], tuple[nodes.Element, tuple[str, ...]] | None] = {}
+        #: Builders whose citations are not text and references: nothing to put together.
+        self._unfit: set[str] = set()
 
     def _on(self, builder: Builder, fromdocname: str) -> None:
         if self._page != (builder.name, fromdocname):
-            self._page, self._refs = (builder.name, fromdocname), {}
+            self._page, self._refs, self._ones = (builder.name, fromdocname), {}, {}
 
     def prefetch(self, builder: Builder, fromdocname: str, keys: Iterable[str], node: addnodes.pending_xref) -> None:
-        """Ask bibtex in one call for those of *keys* not yet made on *fromdocname*."""
+        """Ask bibtex in one call for those of *keys* it can cite and that are not yet made on
+        *fromdocname*."""
         self._on(builder, fromdocname)
-        missing = [key for key in dict.fromkeys(keys) if key not in self._refs]
-        if len(missing) > 1:
+        citable = citable_keys(self.env)
+        missing = [key for key in dict.fromkeys(keys) if key in citable and key not in self._refs | self._ones]
+        if len(missing) > 1 and builder.name not in self._unfit:
             self._learn(builder, missing, resolve(self.env, fromdocname, builder, ",".join(missing), node, node[0]))
+
+    def one(self, builder: Builder, fromdocname: str, key: str, node: addnodes.pending_xref) -> nodes.Element | None:
+        """*key* alone, as :meth:`cite` gives it, made once per page (a table cites a key in many cells)."""
+        self._on(builder, fromdocname)
+        if key not in self._ones:
+            made = self.cite(builder, fromdocname, [key], node)
+            self._ones[key] = made.deepcopy() if made is not None else None
+            return made
+        made = self._ones[key]
+        return made.deepcopy() if made is not None else None
 
     def cite(
         self, builder: Builder, fromdocname: str, keys: Sequence[str], node: addnodes.pending_xref
@@ -201,31 +226,34 @@ class Citations:
             together += nodes.Text(texts[-1])
             return together
         together = resolve(self.env, fromdocname, builder, ",".join(keys), node, node[0])
-        self._learn(builder, keys, together.deepcopy() if together is not None else None)  # the page may change it
+        if builder.name not in self._unfit:
+            self._learn(builder, keys, together.deepcopy() if together is not None else None)  # the page may change it
         return together
 
     def _learn(self, builder: Builder, keys: Sequence[str], together: nodes.Element | None) -> None:
-        """Keep the references of bibtex's citation *together* of *keys* and, the first time,
-        its layout for as many keys: ``text ref text … ref text`` (``[`` ref ``, `` ref ``]``),
-        each reference one of *keys*. A single key's layout is that of the outer texts."""
-        parts = together.children if together is not None else []
+        """Keep the references of bibtex's citation *together* of *keys* and, the first time all
+        of them are there, its layout for as many keys: ``text ref text … ref text`` (``[`` ref
+        ``, `` ref ``]``). A single key's layout is that of the outer texts."""
+        if together is None or not together.children:
+            return
+        parts = together.children
         texts, refs = parts[0::2], parts[1::2]
+        if not (
+            all(isinstance(text, nodes.Text) for text in texts)
+            and all(isinstance(ref, nodes.reference) for ref in refs)
+        ):
+            self._unfit.add(builder.name)
+            return
         by_id = {c.citation_id: c.key for c in _cite(self.env).citations}
         order = [by_id.get(ref.get("refid") or ref.get("refuri", "").rpartition("#")[2]) for ref in refs]
-        fits = (
-            len(parts) == 2 * len(keys) + 1
-            and all(isinstance(text, nodes.Text) for text in texts)
-            and all(isinstance(ref, nodes.reference) for ref in refs)
-            and sorted(map(str, order)) == sorted(keys)
-        )
-        if together is None:
-            return
-        if not fits:
-            self._layouts.setdefault((builder.name, len(keys)), None)
+        if len(parts) % 2 == 0 or not set(order) <= set(keys) or len(set(order)) < len(order):
+            self._layouts.setdefault((builder.name, len(keys)), None)  # a shape this class cannot follow
             return
         self._calls += 1
         for place, (key, ref) in enumerate(zip(order, refs, strict=True)):
             self._refs.setdefault(str(key), (cast("nodes.reference", ref), (self._calls, place)))
+        if len(order) < len(keys):
+            return  # bibtex could not cite some of them: no layout to learn from this
         shell = together.copy()
         self._layouts.setdefault((builder.name, len(keys)), (shell, tuple(str(text) for text in texts)))
         if len({str(text) for text in texts[1:-1]}) <= 1:  # one separator throughout: a key alone has the outer texts

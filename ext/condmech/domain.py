@@ -255,7 +255,7 @@ class CondMechDomain(Domain):
         if typ == "assertion":
             return self.make_refnode(builder, fromdocname, node["cm_todoc"], target, contnode)
         if typ == "cite":
-            return self.cited.cite(builder, fromdocname, [target], node)
+            return self.cited.one(builder, fromdocname, target, node)
         return self.reference(builder, fromdocname, typ, target, contnode, explicit=bool(node.get("refexplicit")))
 
     def resolve_any_xref(

@@ -79,7 +79,7 @@ class ResolvedLinks(Links):
         self.prefetch(keys)
         asking = self.cite(keys[0])  # bibtex reads it only for its warnings
         try:
-            made = [self.domain.cited.cite(self.builder, self.docname, [key], asking) for key in keys]
+            made = [self.domain.cited.one(self.builder, self.docname, key, asking) for key in keys]
         except NoUri:
             return super().cites(keys)
         left = iter(super().cites([key for key, node in zip(keys, made, strict=True) if node is None]))
@@ -196,10 +196,9 @@ class AssertionHeaders(SphinxPostTransform):
                 self.effect_header(node, cfg, links)
             for pending, keys in citations.sources_cited(node):
                 sources.setdefault(pending.get("refdoc", node["docname"]), []).append((pending, keys))
-        known = citations.known_keys(self.env) if sources else set()
         for docname, cited in sources.items():  # per page (LaTeX: per chapter of the one document)
             links = ResolvedLinks(docname, domain)
-            links.prefetch([key for _, keys in cited for key in keys if key in known])  # bibtex warns of the rest
+            links.prefetch([key for _, keys in cited for key in keys])
             for pending, keys in cited:
                 links.sources(pending, keys)
 
