@@ -99,7 +99,8 @@ def test_todo_target_asks_for_the_margin_at_every_size(bench: ModuleType) -> Non
     assert met["measured"].startswith("N = 10: 1.000x against 1.050x (+5.0 points); N = 100:")
     missed = under({"10": size([1.0], [1.05]), "1000": size([1.10], [1.14])})
     assert missed["met"] is False and "(+4.0 points)" in missed["measured"]
-    assert under({"10": {"ratios": {}}})["met"] is None
+    skipped = under({"10": {"ratios": {}}})
+    assert skipped["met"] is None and skipped["note"] == "not both measured at N = 10"
 
 
 def _harness(tmp_path: Path, *options: str) -> dict:
