@@ -24,6 +24,31 @@ def domain(app):
     return domain
 
 
+#: bibtex's own answer, not counted by :func:`bibtex_calls`.
+RESOLVE = citations.resolve
+
+
+class Calls(list):
+    """The targets bibtex is asked for through ``citations.resolve``, in order."""
+
+    def cleared(self) -> Calls:
+        """These calls, forgotten: count from here."""
+        self.clear()
+        return self
+
+
+@pytest.fixture
+def bibtex_calls(monkeypatch) -> Calls:
+    calls = Calls()
+
+    def counted(*args):
+        calls.append(args[3])
+        return RESOLVE(*args)
+
+    monkeypatch.setattr(citations, "resolve", counted)
+    return calls
+
+
 def resolved(domain, pending: nodes.Element) -> nodes.Element | None:
     """*pending* as Sphinx's resolver would have the domain resolve it."""
     assert isinstance(pending, addnodes.pending_xref)
@@ -51,18 +76,12 @@ def test_an_unknown_definition_stays_pending_for_sphinx(domain):
     assert (link["reftype"], link["reftarget"], link["refwarn"]) == ("cond", "no-such-condition", False)
 
 
-def test_citations_are_what_the_resolver_gives_from_one_bibtex_call(app, domain, monkeypatch):
+def test_citations_are_what_the_resolver_gives_from_one_bibtex_call(app, domain, bibtex_calls):
     keys = sorted(citations.known_keys(app.env))
     assert len(keys) >= 2
     expected = [resolved(domain, node).pformat() for node in Links("index").cites(keys)]
     domain._reset()  # forget those: the table below asks bibtex itself
-    calls, original = [], citations.resolve
-
-    def counted(*args):
-        calls.append(args[3])
-        return original(*args)
-
-    monkeypatch.setattr(citations, "resolve", counted)
+    calls = bibtex_calls.cleared()
     made = ResolvedLinks("index", domain).cites(keys)
     assert calls == [",".join(keys)]
     assert [node.pformat() for node in made] == expected
@@ -81,7 +100,7 @@ def test_a_citation_bibtex_cannot_make_stays_pending(domain, monkeypatch):
     assert [alpha.astext(), gamma.astext()] == ["alpha", "gamma"]
 
 
-def test_citations_of_several_keys_are_bibtex_s_own_from_one_call_per_page_and_layout(app, monkeypatch):
+def test_citations_of_several_keys_are_bibtex_s_own_from_one_call_per_page_and_layout(app, bibtex_calls):
     """A page's declarations cite their keys in one bibtex call; each ``Sources:`` citation is
     then put together as bibtex lays out as many keys (learned from its first such call)."""
     keys = sorted(citations.known_keys(app.env))
@@ -89,13 +108,7 @@ def test_citations_of_several_keys_are_bibtex_s_own_from_one_call_per_page_and_l
     node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="index")
     asked = [keys[:1], keys[1::-1], keys[::-1], keys[:0:-1], keys[1:], [keys[2], keys[0]]]
     expected = [citations.resolve(app.env, "index", app.builder, ",".join(k), node, node[0]) for k in asked]
-    calls, original = [], citations.resolve
-
-    def counted(*args):
-        calls.append(args[3])
-        return original(*args)
-
-    monkeypatch.setattr(citations, "resolve", counted)
+    calls = bibtex_calls.cleared()
     cited = citations.Citations(app.env)
     cited.prefetch(app.builder, "index", keys, node)
     made = [cited.cite(app.builder, "index", k, node) for k in asked]
@@ -105,18 +118,12 @@ def test_citations_of_several_keys_are_bibtex_s_own_from_one_call_per_page_and_l
     assert calls[-1] == keys[0]
 
 
-def test_a_page_s_sources_lines_come_from_one_bibtex_call(app, domain, monkeypatch):
+def test_a_page_s_sources_lines_come_from_one_bibtex_call(app, domain, bibtex_calls):
     """AssertionHeaders asks bibtex once for the keys of a page's ``Sources:`` lines; each line
     is then what bibtex itself makes of its keys. Here a line of two keys is the first of its
     length, so bibtex is asked for it too, and its layout learned."""
     domain._reset()  # a new Citations: nothing learned yet
-    calls, original = [], citations.resolve
-
-    def counted(*args):
-        calls.append(args[3])
-        return original(*args)
-
-    monkeypatch.setattr(citations, "resolve", counted)
+    calls = bibtex_calls.cleared()
     doctree = app.env.get_and_resolve_doctree("conditions", app.builder, tags=app.builder.tags)
     assert calls == ["alpha2020,gamma2021,delta2022", "gamma2021,alpha2020"]
     lines = [p for p in doctree.findall(nodes.paragraph) if "cm-sources" in p["classes"]]
@@ -125,30 +132,24 @@ def test_a_page_s_sources_lines_come_from_one_bibtex_call(app, domain, monkeypat
     node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="conditions")
     for line, keys in zip(lines, (["alpha2020"], ["gamma2021", "alpha2020"], ["delta2022"]), strict=True):
         (made,) = [child for child in line.children if isinstance(child, nodes.inline)]
-        theirs = original(app.env, "conditions", app.builder, ",".join(keys), node, node[0])
+        theirs = RESOLVE(app.env, "conditions", app.builder, ",".join(keys), node, node[0])
         assert made["classes"] == theirs["classes"]  # its ids are the role's, as Sphinx's resolver keeps them
         assert [child.pformat() for child in made.children] == [child.pformat() for child in theirs.children]
 
 
-def test_a_builder_whose_citations_do_not_fit_asks_bibtex_once_per_page_and_key(build_root, monkeypatch):
+def test_a_builder_whose_citations_do_not_fit_asks_bibtex_once_per_page_and_key(build_root, bibtex_calls):
     """LaTeX's citations are raw nodes around the text, which cannot be cut into references:
     after the first call shows it, there is no prefetch, and each key alone is asked once a page."""
     app = build_root("basic", "latex").app
     keys = sorted(citations.known_keys(app.env))
     node = addnodes.pending_xref("", nodes.inline("", ""), refdoc="index")
-    calls, original = [], citations.resolve
-
-    def counted(*args):
-        calls.append(args[3])
-        return original(*args)
-
-    monkeypatch.setattr(citations, "resolve", counted)
+    calls = bibtex_calls.cleared()
     cited = citations.Citations(app.env)
     for _ in range(2):
         cited.prefetch(app.builder, "index", keys, node)
         made = [cited.one(app.builder, "index", key, node) for key in keys]
     assert calls == [",".join(keys), *keys]  # one prefetch, then each key once
-    theirs = [original(app.env, "index", app.builder, key, node, node[0]) for key in keys]
+    theirs = [RESOLVE(app.env, "index", app.builder, key, node, node[0]) for key in keys]
     assert [m.pformat() for m in made] == [t.pformat() for t in theirs]
 
 
