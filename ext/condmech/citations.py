@@ -8,6 +8,7 @@ pins each attribute and method used here. The per-document cited keys stay in th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -102,10 +103,8 @@ def sources_cited(declaration: nodes.Element) -> Iterator[tuple[addnodes.pending
     for paragraph in declaration.children:
         if isinstance(paragraph, nodes.paragraph) and "cm-sources" in paragraph["classes"]:
             for node in paragraph.children:
-                if isinstance(node, addnodes.pending_xref) and (node.get("refdomain"), node["reftype"]) == (
-                    "cite",
-                    "p",
-                ):
+                is_cite_p = isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite"
+                if is_cite_p and node["reftype"] == "p":
                     targets = list(parse_citation_targets(node["reftarget"]))
                     if not any(target.pre or target.post for target in targets):
                         yield node, [target.key for target in targets]
@@ -186,6 +185,16 @@ class Citations:
         #: Builders whose citations are not text and references: nothing to put together.
         self._unfit: set[str] = set()
 
+    @cached_property
+    def _citable(self) -> set[str]:
+        """The keys bibtex can cite. Asked once: bibtex's citations are settled when reading ends,
+        before any post-transform asks, and the domain makes a new instance after a page is read."""
+        return citable_keys(self.env)
+
+    @cached_property
+    def _keys_by_id(self) -> dict[str, str]:
+        return {c.citation_id: c.key for c in _cite(self.env).citations}
+
     def _on(self, builder: Builder, fromdocname: str) -> None:
         if self._page != (builder.name, fromdocname):
             self._page, self._refs, self._ones = (builder.name, fromdocname), {}, {}
@@ -194,8 +203,11 @@ class Citations:
         """Ask bibtex in one call for those of *keys* it can cite and that are not yet made on
         *fromdocname*."""
         self._on(builder, fromdocname)
-        citable = citable_keys(self.env)
-        missing = [key for key in dict.fromkeys(keys) if key in citable and key not in self._refs | self._ones]
+        missing = [
+            key
+            for key in dict.fromkeys(keys)
+            if key in self._citable and key not in self._refs and key not in self._ones
+        ]
         if len(missing) > 1 and builder.name not in self._unfit:
             self._learn(builder, missing, resolve(self.env, fromdocname, builder, ",".join(missing), node, node[0]))
 
@@ -244,8 +256,7 @@ class Citations:
         ):
             self._unfit.add(builder.name)
             return
-        by_id = {c.citation_id: c.key for c in _cite(self.env).citations}
-        order = [by_id.get(ref.get("refid") or ref.get("refuri", "").rpartition("#")[2]) for ref in refs]
+        order = [self._keys_by_id.get(ref.get("refid") or ref.get("refuri", "").rpartition("#")[2]) for ref in refs]
         if len(parts) % 2 == 0 or not set(order) <= set(keys) or len(set(order)) < len(order):
             self._layouts.setdefault((builder.name, len(keys)), None)  # a shape this class cannot follow
             return

@@ -120,7 +120,7 @@ class BuildTables(SphinxPostTransform):
             links = ResolvedLinks(request.docname, domain)
             matrix = queries.matrix(request.filters)
             rows = queries.rows(request.filters) if request.view in ("key-messages", "overview") else None
-            links.prefetch([key for key in likely_cited(request, matrix, rows) if key in known])
+            links.prefetch(likely_cited(request, matrix, rows))
             if request.view == "key-messages":
                 assert rows is not None
                 target = (overview.docname, row_anchor(request.condition)) if overview else None
