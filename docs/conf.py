@@ -64,6 +64,9 @@ myst_heading_anchors = 3
 bibtex_bibfiles = ["../references.bib"]
 bibtex_default_style = "authoryear"
 bibtex_reference_style = "authoryear"  # author_year, with "n.d.a" as in the bibliography (_ext/bibstyle.py)
+# No full reference in each citation's title attribute: on the site the preview script shows the
+# entry instead (and removes the title), and the titles were a fifth of the longest page's HTML.
+bibtex_tooltips = False
 
 # -- Condition-mechanism extension -------------------------------------------------
 cm_matrix_caption = "Proposed mechanisms by condition, with the strongest evidence declared in this book"

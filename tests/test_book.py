@@ -220,7 +220,19 @@ def test_each_citation_label_names_one_entry(book: Book, fmt: str) -> None:
     assert {"Versus Arthritis, n.d.b", "Murphy et al., 2003", f"Aggarwal {amp} Pittenger, 2005"} <= entries_of.keys()
 
 
-def test_each_reference_list_is_in_its_page_contents(book: Book) -> None:
+@pytest.mark.parametrize(("fmt", "suffix"), [("html", ".html"), ("epub", ".xhtml")])
+def test_citations_do_not_repeat_their_entry(book: Book, fmt: str, suffix: str) -> None:
+    """A citation links to its entry and carries no copy of it in a ``title`` (``bibtex_tooltips = False``).
+
+    On the site the preview shows the entry; the copies were a fifth of the longest page's HTML (compressed).
+    """
+    citations = with_title = 0
+    for path in sorted((book.root / fmt).rglob(f"*{suffix}")):
+        links = _html(path).xpath("//span[@class='bibtex-citation']//a")
+        citations += len(links)
+        with_title += sum(1 for link in links if link.get("title"))
+    assert citations > 500
+    assert with_title == 0
     """The "Contents" beside the text (and its phone dialog) lists "References in this chapter" where it is."""
     listed = 0
     for path in sorted(book.html.rglob("*.html")):
