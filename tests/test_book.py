@@ -538,6 +538,27 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
     assert narrow["display"] == "block" and narrow["capRight"] <= narrow["view"], narrow
 
 
+def test_table_gives_each_approval_once_whether_its_details_are_open_or_not(book: Book) -> None:
+    """Closed, an "Approved?" answer shows each approval in short under it; opened (or printed, where
+    nothing folds) it shows them in full, and the short lines go."""
+    from checks.browser import chromium, serve
+
+    short_lines_shown = """() => [...document.querySelectorAll('table.cm-overview details ~ p.cm-approval')]
+      .filter(p => p.getClientRects().length).length"""
+    with serve(book.html) as base, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(base + "back/condition-mechanism-table.html")
+        closed = page.evaluate(short_lines_shown)
+        page.evaluate("() => document.querySelectorAll('table.cm-overview details').forEach(d => d.open = true)")
+        opened = page.evaluate(short_lines_shown)
+        page.evaluate("() => document.querySelectorAll('table.cm-overview details').forEach(d => d.open = false)")
+        page.emulate_media(media="print")
+        printed = page.evaluate(short_lines_shown)
+        page.close()
+    assert closed >= 3  # knee (South Korea, India) and spinal cord injury
+    assert opened == 0 and printed == 0
+
+
 def test_search_leaves_out_the_contributor_guide(book: Book) -> None:
     """Readers' search results hold no contributor page (searchscope.py); reader pages keep their titles."""
     text = (book.html / "searchindex.js").read_text("utf-8")
