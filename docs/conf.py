@@ -191,6 +191,10 @@ latex_elements = {
   {\endlist}
 % Narrow tabulary columns: never narrower than a long word.
 \setlength{\tymin}{72pt}
+% Table cells ragged right, not justified: justified lines a few words wide open wide gaps
+% between the words. Sphinx sets each cell in a varwidth box, whose minipage resets the
+% paragraph shape and then runs this hook (\relax otherwise, and used by nothing else).
+\def\@@vwid@minipagerestore{\raggedright}
 % Sphinx numbers tables by the arabic chapter number, so the appendix's table read
 % "Table 1.1"; in the appendix use the chapter's own number (A.1).
 \g@addto@macro\appendix{\renewcommand{\thetable}{\thechapter.\arabic{table}}%

@@ -283,6 +283,19 @@ def test_pdf_has_no_overfull_boxes(book: Book) -> None:
     assert overfull_boxes(book.latex_log.read_text(encoding="utf-8", errors="replace")) == []
 
 
+def test_pdf_table_cells_are_ragged_right(book: Book) -> None:
+    """No stretched line in a table cell: cells are set ragged right (docs/conf.py), where justified
+    lines a few words wide opened wide gaps ("Donated     early"; 82 such lines in the tables)."""
+    tex = (book.root / "latex" / f"{BOOK}.tex").read_text(encoding="utf-8").splitlines()
+    tables = [index + 1 for index, line in enumerate(tex) if line.startswith(r"\begin{tabulary}")]
+    log = book.latex_log.read_text(encoding="utf-8", errors="replace")
+    underfull = r"Underfull \\hbox \(badness \d+\) (?:in paragraph at lines|detected at line) (\d+)"
+    stretched = [int(m[1]) for m in re.finditer(underfull, log)]
+    ends = [index + 1 for index, line in enumerate(tex) if line.startswith(r"\end{tabulary}")]
+    assert len(tables) >= 10
+    assert [line for line in stretched if any(a <= line <= b for a, b in zip(tables, ends, strict=True))] == []
+
+
 def test_epubcheck_passes(book: Book) -> None:
     jar = Path(os.path.realpath(shutil.which("epubcheck") or "epubcheck"))
     result = subprocess.run(["java", "-jar", str(jar), str(book.epub)], capture_output=True, text=True, check=False)
