@@ -510,8 +510,8 @@ def test_condition_chapters_set_out_the_options_and_point_to_safety(book: Book) 
 
 
 def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
-    """The whole table in the text column with the theme's sidebars, on the first screen after its legend;
-    a sticky header row flush under the toolbar; stacked blocks on a phone."""
+    """The whole table in the text column with the theme's sidebars, its first answers on the first screen
+    (its legend follows it); a sticky header row flush under the toolbar; stacked blocks on a phone."""
     from checks.browser import chromium, serve
 
     measure = """() => {
@@ -521,9 +521,10 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
               view: document.documentElement.clientWidth, capLeft: cap.left, capRight: cap.right,
               capHeight: cap.height, rows: t.querySelectorAll('tbody tr').length,
               display: getComputedStyle(t.querySelector('tbody tr')).display,
-              details: t.querySelectorAll('tbody details > summary').length, top: t.getBoundingClientRect().top,
+              details: t.querySelectorAll('tbody details > summary').length,
+              firstAnswer: t.querySelector('tbody td').getBoundingClientRect().top,
               legends: [...document.querySelectorAll('.cm-legend')].map(
-                l => l.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING)};
+                l => l.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_PRECEDING)};
     }"""
     with serve(book.html) as base, chromium() as browser:
         results = {}
@@ -545,8 +546,8 @@ def test_table_reads_at_a_glance_at_1280_and_390(book: Book) -> None:
     assert wide["table"] <= wide["box"] and wide["page"] <= wide["view"], wide
     assert 0 <= wide["capLeft"] and wide["capRight"] <= wide["view"] and wide["capHeight"] > 0, wide
     assert wide["rows"] == 6 and wide["details"] >= 18 and wide["display"] == "table-row"
-    assert wide["top"] < 800 - 100, wide  # the header row and a first line of answers on the first screen
-    assert len(wide["legends"]) == 1 and wide["legends"][0], wide  # the legend once, before the table
+    assert wide["firstAnswer"] < 800 - 60, wide  # the header row and the first answers' first lines
+    assert len(wide["legends"]) == 1 and wide["legends"][0], wide  # the legend once, after the table
     assert narrow["page"] <= narrow["view"] and narrow["table"] <= narrow["box"], narrow
     assert narrow["display"] == "block" and narrow["capRight"] <= narrow["view"], narrow
 

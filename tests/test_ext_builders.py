@@ -10,7 +10,7 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import pytest
-from conftest import first, index_page, select, text
+from conftest import classes, first, index_page, select, text
 from sphinx.testing.util import etree_parse
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -210,6 +210,20 @@ def normalised(body: Element) -> str:
         )
     ET.indent(body)
     return ET.tostring(body, encoding="unicode") + "\n"
+
+
+@pytest.mark.parametrize(("view", "first_seen"), [("matrix", "legend"), ("overview", "table")])
+def test_a_grid_of_markers_has_its_key_before_it_and_an_overview_after_it(write_project, build, view, first_seen):
+    """The overview's answers are words: they come first, the legend after them. A grid's markers need the key first."""
+    page = MYST.replace("{fence}", ":::").replace("{view}", view)
+    files = {"index.md": index_page("page", "bibliography"), "page.md": page}
+    body = first(build(write_project(files)).html("page.html"), ".//div[@class='body']")
+    seen = [
+        "legend" if "cm-legend" in classes(element) else "table"
+        for element in body.iter()
+        if "cm-legend" in classes(element) or element.tag == "table"
+    ]
+    assert seen[0] == first_seen and seen.count("legend") == 1, seen
 
 
 @pytest.mark.parametrize("syntax", SYNTAXES)

@@ -312,7 +312,8 @@ def render(
 ) -> list[nodes.Node]:
     """Nodes for one ``cm:matrix`` or ``cm:summary`` request (*table_id*: the table's HTML id).
 
-    The legend is not among them: a page gets it once, before its first table (:mod:`condmech.transforms`).
+    The legend is not among them: a page gets it once, before its first table, or after it for an
+    overview, whose answers are words (:mod:`condmech.transforms`).
     """
     links = links or Links(request.docname)
     if request.view == "summary":

@@ -133,12 +133,14 @@ class BuildTables(SphinxPostTransform):
             # the id given at reading, which numfig numbered; moved to the table, not to the column spec
             table_id, node["ids"] = node["ids"][0], []
             caption = node["caption"] or cfg.matrix_caption
+            legend_at = 0  # a grid of markers: the key before it
             if request.view == "overview":
                 assert rows is not None
                 result = render_overview(
                     rows, cfg, caption, links, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
                 )  # fmt: skip
+                legend_at = len(result)  # its answers are words: they come first, the key right after them
                 checks = queries.checks
                 if checks:  # where the book looked for approvals: once per table, not in every answer
                     as_of = as_of_text(max(c.as_of for c in checks))
@@ -151,8 +153,11 @@ class BuildTables(SphinxPostTransform):
                 result = render(request, matrix, cfg, caption, known, table_id, links)
             if request.view != "summary":
                 result.append(cm_data_links())
-                if not legend_given and not matrix.is_empty:  # what the markers mean: once, before the first table
-                    result.insert(0, render_legend(cfg, grades=request.view == "overview"))
+                if not legend_given and not matrix.is_empty:  # what the markers mean, once a page
+                    legend = render_legend(cfg, grades=request.view == "overview")
+                    if domain.builder_format == "latex":  # in print, on one page: no lead line left at a page foot
+                        legend = nodes.container("", legend, classes=["cm-unbreakable"])
+                    result.insert(legend_at, legend)
                     legend_given = True
             node.replace_self(result)
 
