@@ -166,8 +166,9 @@ def _mechanism_cell(row: Row, links: Links, known: set[str]) -> list[nodes.Node]
     return result
 
 
-def _status_cell(row: Row, links: Links, known: set[str], compact: bool) -> list[nodes.Node]:
-    """The reader's question answered first, then every approval with its limits, visible without a click."""
+def _status_cell(row: Row, links: Links, known: set[str], compact: bool, folded: bool) -> list[nodes.Node]:
+    """The reader's question answered first, then every approval with its limits, visible without a click
+    (in short under the details, where they fold away: *folded*)."""
     status = row.status
     if status is None and not row.approvals:
         return [_none("not declared")]
@@ -187,8 +188,8 @@ def _status_cell(row: Row, links: Links, known: set[str], compact: bool) -> list
     if cited is not None:
         body.append(cited)
     head = [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
-    # in print the details, never folded, give each approval in full: the short form would repeat it
-    return head if compact else [*head, *result]
+    # where the details never fold (print, EPUB) they give each approval in full: the short form would repeat it
+    return [*head, *result] if folded and not compact else head
 
 
 def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], links: Links) -> list[nodes.Node]:
@@ -199,7 +200,9 @@ def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], lin
     return [*answered, problem_note(problems, links)]
 
 
-def _cells(row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool) -> tuple[list[nodes.Node], ...]:
+def _cells(
+    row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool, folded: bool = False
+) -> tuple[list[nodes.Node], ...]:
     """The contents of a row's answer cells, in the order of :data:`COLUMNS`, each with its problems."""
     return tuple(
         _with_problems(content, tuple(p for kind in kinds for p in row.problem(kind)), links)
@@ -207,7 +210,7 @@ def _cells(row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool
             (("effect",), _effect_cell(row, links, cfg, known, compact)),
             (("harm",), _harm_cell(row, links, cfg, known, compact)),
             (("link",), _mechanism_cell(row, links, known)),
-            (("status", "approval"), _status_cell(row, links, known, compact)),
+            (("status", "approval"), _status_cell(row, links, known, compact, folded)),
         )
     )
 
@@ -229,12 +232,14 @@ def render_overview(
     table_id: str,
     anchored: bool,
     compact: bool = False,
+    folded: bool = True,
 ) -> list[nodes.Node]:
     """The table and its LaTeX column specification, in a box (*anchored*: give rows their ids).
 
     *compact* (print, where nothing folds away): the details keep the notes, back-links
     and sources of effects and harms, without repeating each level, and the status its
-    approvals (the chapter's status block gives its sources).
+    approvals (the chapter's status block gives its sources). *folded*: the details fold
+    away (HTML, not EPUB), so each approval is also given in short under them.
     """
     if compact:
         return render_print(rows, cfg, caption, links, known, table_id=table_id, anchored=anchored)
@@ -251,7 +256,7 @@ def render_overview(
     tgroup += nodes.thead("", head)
     body = nodes.tbody()
     for row in rows:
-        cells = _cells(row, links, cfg, known, compact)
+        cells = _cells(row, links, cfg, known, compact, folded)
         table_row = nodes.row("", _stub(row, links, cfg, anchored))
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             short = title.split(" Effects")[0]

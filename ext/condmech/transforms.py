@@ -27,7 +27,7 @@ from .keymessages import render_key_messages
 from .links import Links
 from .matrix import Cell, Matrix
 from .model import TableRequest
-from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder
+from .nodes import cm_assertion, cm_data_links, cm_effect, cm_table_placeholder, folds
 from .overview import Answer, Row
 from .overview_table import render_overview, row_anchor
 from .render import assertion_header, effect_header, problem_marker, render, render_legend
@@ -139,6 +139,7 @@ class BuildTables(SphinxPostTransform):
                 result = render_overview(
                     rows, cfg, caption, links, known,
                     table_id=table_id, anchored=request == overview, compact=domain.builder_format == "latex",
+                    folded=links.builder is not None and folds(links.builder),
                 )  # fmt: skip
                 legend_at = len(result)  # its answers are words: they come first, the key right after them
                 checks = queries.checks
@@ -153,7 +154,7 @@ class BuildTables(SphinxPostTransform):
                 result = render(request, matrix, cfg, caption, known, table_id, links)
             if request.view != "summary":
                 result.append(cm_data_links())
-                if not legend_given and not matrix.is_empty:  # what the markers mean, once a page
+                if not legend_given and not queries.is_empty(request):  # what the markers mean, once a page
                     legend = render_legend(cfg, grades=request.view == "overview")
                     if domain.builder_format == "latex":  # in print, on one page: no lead line left at a page foot
                         legend = nodes.container("", legend, classes=["cm-unbreakable"])
