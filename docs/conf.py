@@ -65,7 +65,8 @@ bibtex_bibfiles = ["../references.bib"]
 bibtex_default_style = "authoryear"
 bibtex_reference_style = "authoryear"  # author_year, with "n.d.a" as in the bibliography (_ext/bibstyle.py)
 # No full reference in each citation's title attribute: on the site the preview script shows the
-# entry instead (and removes the title), and the titles were a fifth of the longest page's HTML.
+# entry instead (and removes the title), and the titles were a fifth of the longest page's HTML
+# (compressed).
 bibtex_tooltips = False
 
 # -- Condition-mechanism extension -------------------------------------------------

@@ -189,7 +189,7 @@ def _status_cell(row: Row, links: Links, known: set[str], compact: bool, folded:
         body.append(cited)
     head = [_details(summary, body, "status")] if body else [nodes.paragraph("", "", *summary)]
     # where the details never fold (print, EPUB) they give each approval in full: the short form would repeat it
-    return [*head, *result] if folded and not compact else head
+    return [*head, *result] if folded else head
 
 
 def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], links: Links) -> list[nodes.Node]:
@@ -201,7 +201,7 @@ def _with_problems(content: list[nodes.Node], problems: tuple[Problem, ...], lin
 
 
 def _cells(
-    row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool, folded: bool = False
+    row: Row, links: Links, cfg: CmConfig, known: set[str], compact: bool, folded: bool
 ) -> tuple[list[nodes.Node], ...]:
     """The contents of a row's answer cells, in the order of :data:`COLUMNS`, each with its problems."""
     return tuple(
@@ -340,7 +340,7 @@ def render_print(
     body = nodes.tbody()
     for row in rows:
         name = list(_stub(row, links, cfg, anchored).children)  # the link to the condition, and the row anchor
-        cells = _cells(row, links, cfg, known, True)
+        cells = _cells(row, links, cfg, known, True, False)  # nothing folds on paper
         for (title, _), content in zip(COLUMNS, cells, strict=True):
             question = title.split(" Effects")[0]
             for index, (answer, details) in enumerate(_print_items(content)):
